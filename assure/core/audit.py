@@ -1,0 +1,150 @@
+"""The audit trail's machinery: who is acting, and models whose every change is recorded.
+
+Every domain model subclasses ``AuditedModel``. Its ``save`` records field-level
+before/after values; deletes (one, bulk or cascaded) are recorded by a ``post_delete``
+receiver; its queryset's bulk ``update``, ``bulk_create`` and ``bulk_update`` record each
+row they touch, so no ORM path changes a record without leaving an entry.
+"""
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import models, transaction
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    label: str
+
+
+_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("assure_actor", default=Actor(None, "system"))
+
+
+def current_actor() -> Actor:
+    return _current_actor.get()
+
+
+@contextmanager
+def acting_as(user=None, label: str | None = None):
+    """Attribute every change made inside the block to ``user`` (or to ``label``, for jobs)."""
+    token = _current_actor.set(Actor(user, label or (user.get_username() if user else "system")))
+    try:
+        yield
+    finally:
+        _current_actor.reset(token)
+
+
+def _audited_fields(model):
+    excluded = getattr(model, "audit_exclude", ())
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in excluded]
+
+
+def _snapshot(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in _audited_fields(type(instance))}
+
+
+def _display(model, attname: str, value):
+    if value is None:
+        return None
+    field = next(f for f in _audited_fields(model) if f.attname == attname)
+    if attname in getattr(model, "audit_masked", ()):
+        return "(changed)"
+    if field.is_relation:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (bool, int, float, str, list, dict)):
+        return value
+    return str(value)
+
+
+def _changes(model, before: dict, after: dict) -> dict:
+    return {
+        model._meta.get_field(_name_of(model, attname)).name: [
+            _display(model, attname, before.get(attname)),
+            _display(model, attname, after.get(attname)),
+        ]
+        for attname in {**before, **after}
+        if before.get(attname) != after.get(attname)
+    }
+
+
+def _name_of(model, attname: str) -> str:
+    return next(f.name for f in _audited_fields(model) if f.attname == attname)
+
+
+def record_change(instance, action: str, before: dict, after: dict) -> None:
+    from .models import AuditEntry
+
+    changes = _changes(type(instance), before, after)
+    if action == "update" and not changes:
+        return
+    actor = current_actor()
+    AuditEntry.objects.create(
+        actor=actor.user if getattr(actor.user, "pk", None) else None,
+        actor_label=actor.label,
+        action=action,
+        record_type=instance._meta.label,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=changes,
+    )
+
+
+class AuditedQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            before = {obj.pk: _snapshot(obj) for obj in self.select_for_update()}
+            count = super().update(**kwargs)
+            for obj in self.model._base_manager.filter(pk__in=list(before)):
+                record_change(obj, "update", before[obj.pk], _snapshot(obj))
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            for obj in created:
+                record_change(obj, "create", {}, _snapshot(obj))
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            objs = list(objs)
+            stored = {o.pk: _snapshot(o) for o in self.model._base_manager.filter(pk__in=[o.pk for o in objs])}
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            for obj in objs:
+                record_change(obj, "update", stored.get(obj.pk, {}), _snapshot(obj))
+        return count
+
+
+class AuditedModel(models.Model):
+    """A domain record whose every change is written to the audit trail."""
+
+    objects = AuditedQuerySet.as_manager()
+
+    # Fields left out of the trail (noise such as last sign-in), and fields whose values are
+    # never written there, only the fact of a change (password hashes).
+    audit_exclude: tuple[str, ...] = ()
+    audit_masked: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            adding = self._state.adding or self.pk is None
+            before = {}
+            if not adding:
+                stored = type(self)._base_manager.filter(pk=self.pk).first()
+                before = _snapshot(stored) if stored else {}
+                adding = stored is None
+            super().save(*args, **kwargs)
+            record_change(self, "create" if adding else "update", before, _snapshot(self))
+
+    def history(self):
+        from .models import AuditEntry
+
+        return AuditEntry.objects.filter(record_type=self._meta.label, object_id=str(self.pk))

@@ -1,0 +1,68 @@
+"""Statistical disclosure control for published counts of children or individuals.
+
+A published table must not let a reader identify a child. Counts from 1 to the threshold
+(4 by default; DfE uses 5 in some releases) are shown as ``[c]`` (primary suppression).
+A row or column with exactly one hidden cell would let a reader work it out from the
+total, so the smallest other non-zero cell in that line is hidden too (secondary
+suppression), repeating until no line has a single hidden cell. Zeros are shown.
+
+Internal views are not suppressed: they pass ``public=False`` and are labelled as such.
+Counts of courses, meetings or money are never passed here.
+"""
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from django.conf import settings
+
+SUPPRESSED = "[c]"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | None
+    suppressed: bool = False
+    reason: str = ""  # "primary" (a small count) or "secondary" (protects a small count)
+
+    @property
+    def display(self) -> str:
+        if self.suppressed:
+            return SUPPRESSED
+        return "" if self.value is None else f"{self.value:,}"
+
+    def __str__(self):
+        return self.display
+
+
+def disclose(table: Sequence[Sequence[int | None]], *, public: bool, threshold: int | None = None) -> list[list[Cell]]:
+    """``table`` as Cells, suppressed when ``public``. Rows and columns are each taken as adding up to a total."""
+    if not public:
+        return [[Cell(value) for value in row] for row in table]
+    threshold = settings.ASSURE_DISCLOSURE_THRESHOLD if threshold is None else threshold
+    reasons = {
+        (r, c): "primary"
+        for r, row in enumerate(table)
+        for c, value in enumerate(row)
+        if value is not None and 0 < value <= threshold
+    }
+    lines = [[(r, c) for c in range(len(row))] for r, row in enumerate(table)]
+    width = max((len(row) for row in table), default=0)
+    lines += [[(r, c) for r, row in enumerate(table) if c < len(row)] for c in range(width)]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [position for position in line if position in reasons]
+            if len(hidden) != 1:
+                continue
+            candidates = [p for p in line if p not in reasons and table[p[0]][p[1]] is not None]
+            if not candidates:
+                continue
+            # Prefer a non-zero cell: hiding a zero protects little when zeros are common.
+            candidates.sort(key=lambda p: (table[p[0]][p[1]] == 0, table[p[0]][p[1]]))
+            reasons[candidates[0]] = "secondary"
+            changed = True
+    return [
+        [Cell(value, (r, c) in reasons, reasons.get((r, c), "")) for c, value in enumerate(row)]
+        for r, row in enumerate(table)
+    ]

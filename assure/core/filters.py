@@ -1,0 +1,68 @@
+import django_filters
+from django import forms
+
+from .forms import DATE_HINT, DateInput
+from .models import AccessLogEntry, Agency, AuditEntry, Sector, User
+from .permissions import Role
+
+
+class AgencyFilter(django_filters.FilterSet):
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, empty_label="All sectors")
+    is_statutory_partner = django_filters.BooleanFilter(
+        label="Type", widget=forms.Select(choices=[("", "All"), ("true", "Safeguarding partners"), ("false", "Relevant agencies")])
+    )
+    active = django_filters.BooleanFilter(label="Status", widget=forms.Select(choices=[("", "All"), ("true", "Active"), ("false", "Inactive")]))
+
+    class Meta:
+        model = Agency
+        fields = ["sector", "is_statutory_partner", "active"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), empty_label="All agencies")
+    role = django_filters.ChoiceFilter(
+        field_name="role_assignments__role", choices=Role.choices, empty_label="All roles", distinct=True,
+        method="filter_role",
+    )
+
+    class Meta:
+        model = User
+        fields = ["agency", "role"]
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(role_assignments__role=value, role_assignments__ended_on__isnull=True).distinct()
+
+
+class _DateRange(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DateInput, help_text=DATE_HINT)
+    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DateInput, help_text=DATE_HINT)
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
+        if start and end and end < start:
+            self.form.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date.")
+            return False
+        return True
+
+
+class AuditEntryFilter(_DateRange):
+    action = django_filters.ChoiceFilter(choices=AuditEntry.Kind.choices, empty_label="All changes")
+    record_type = django_filters.CharFilter(label="Record type", lookup_expr="icontains", help_text="For example, core.Agency")
+    actor_label = django_filters.CharFilter(label="Changed by", lookup_expr="icontains", help_text="Email address, or part of one")
+    object_id = django_filters.CharFilter(label="Record number")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "record_type", "actor_label", "object_id"]
+
+
+class AccessLogFilter(_DateRange):
+    event = django_filters.ChoiceFilter(choices=AccessLogEntry.Event.choices, empty_label="All events")
+    user_label = django_filters.CharFilter(label="Person", lookup_expr="icontains", help_text="Email address, or part of one")
+    record_type = django_filters.CharFilter(label="Record type", lookup_expr="icontains")
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ["event", "user_label", "record_type"]

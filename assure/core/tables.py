@@ -1,0 +1,143 @@
+"""Every table in Assure: search, filters, sorting, pagination, and CSV or Excel export.
+
+One ``Table`` serves a list page and its downloads, so what a person sees on screen and
+what they download are the same rows and columns.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable[[Any], Any]
+    sort: str | None = None
+    link: bool = False
+    numeric: bool = False
+
+
+def export_response(*, filename: str, headers: list[str], rows: list[list[Any]], fmt: str) -> HttpResponse:
+    """A CSV or Excel download of ``rows`` under ``headers``."""
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        extension = "csv"
+    elif fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(filename[:31])
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        extension = "xlsx"
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{extension}"'
+    return response
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value if isinstance(value, (int, float)) else str(value)
+
+
+class Table:
+    def __init__(self, request, queryset, columns: list[Column], *, name: str, search_fields=(), filterset_class=None,
+                 default_sort: str | None = None, per_page: int = 25):
+        self.request = request
+        self.columns = columns
+        self.name = name
+        self.search_fields = search_fields
+        self.query = request.GET.get("q", "").strip()
+        self.filterset = filterset_class(request.GET or None, queryset=queryset, request=request) if filterset_class else None
+        if self.filterset is not None:
+            queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        if self.query and search_fields:
+            condition = Q()
+            for field in search_fields:
+                condition |= Q(**{f"{field}__icontains": self.query})
+            queryset = queryset.filter(condition)
+        sortable = {c.sort for c in columns if c.sort}
+        requested = request.GET.get("sort", "")
+        self.sort = requested if requested.lstrip("-") in sortable else (default_sort or "")
+        if self.sort:
+            queryset = queryset.order_by(self.sort, "pk")
+        self.queryset = queryset
+        self.page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+    def _url_with(self, **changes) -> str:
+        params = self.request.GET.copy()
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        return f"?{params.urlencode()}"
+
+    def headers(self):
+        for column in self.columns:
+            if not column.sort:
+                yield {"label": column.label, "numeric": column.numeric}
+                continue
+            ascending = self.sort == column.sort
+            descending = self.sort == f"-{column.sort}"
+            yield {
+                "label": column.label,
+                "numeric": column.numeric,
+                "url": self._url_with(sort=f"-{column.sort}" if ascending else column.sort, page=None),
+                "aria_sort": "ascending" if ascending else "descending" if descending else "none",
+            }
+
+    def rows(self):
+        for obj in self.page.object_list:
+            yield [
+                {"value": column.value(obj), "url": obj.get_absolute_url() if column.link else None, "numeric": column.numeric}
+                for column in self.columns
+            ]
+
+    def export_urls(self):
+        return {fmt: self._url_with(export=fmt, page=None) for fmt in EXPORT_FORMATS}
+
+    def page_urls(self):
+        return {
+            "previous": self._url_with(page=self.page.previous_page_number()) if self.page.has_previous() else None,
+            "next": self._url_with(page=self.page.next_page_number()) if self.page.has_next() else None,
+            "pages": [
+                {"number": n, "url": self._url_with(page=n), "current": n == self.page.number}
+                for n in self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+                if isinstance(n, int)
+            ],
+        }
+
+    @property
+    def requested_export(self) -> str | None:
+        fmt = self.request.GET.get("export")
+        return fmt if fmt in EXPORT_FORMATS else None
+
+    def export(self, fmt: str) -> HttpResponse:
+        rows = [[_plain(column.value(obj)) for column in self.columns] for obj in self.queryset.iterator(chunk_size=2000)]
+        return export_response(filename=self.name, headers=[c.label for c in self.columns], rows=rows, fmt=fmt)

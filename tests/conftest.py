@@ -1,0 +1,72 @@
+import importlib
+
+import pytest
+from django.db import connection
+
+from assure.core.models import Agency, Partnership, ReportingYear, RoleAssignment, Sector, User
+from assure.core.permissions import Role
+
+PASSWORD = "a-long-test-password-2020"
+
+append_only = importlib.import_module("assure.core.migrations.0002_append_only_triggers")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Drop the audit trail's append-only triggers in the test database: Django empties every
+    table between transactional (browser) tests. test_append_only_triggers puts them back
+    inside its own transaction."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table in append_only.TABLES:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+
+
+@pytest.fixture(autouse=True)
+def run_tasks_immediately(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def partnership(db):
+    partnership = Partnership.objects.create(name="Test Safeguarding Children Partnership", area="Testshire")
+    ReportingYear.objects.create(partnership=partnership, start_year=2019, population_0_17=46_950)
+    return partnership
+
+
+@pytest.fixture
+def police(partnership):
+    return Agency.objects.create(partnership=partnership, name="Test Police", sector=Sector.POLICE, is_statutory_partner=True)
+
+
+@pytest.fixture
+def council(partnership):
+    return Agency.objects.create(partnership=partnership, name="Test Council", sector=Sector.LOCAL_AUTHORITY, is_statutory_partner=True)
+
+
+@pytest.fixture
+def make_person(partnership):
+    def make(role: Role | None, agency: Agency, email: str | None = None, **fields) -> User:
+        person = User.objects.create_user(
+            email or f"{role or 'nobody'}.{agency.pk}.{User.objects.count()}@test.example",
+            PASSWORD, full_name=fields.pop("full_name", f"{role} of {agency}"), agency=agency, **fields,
+        )
+        if role:
+            RoleAssignment.objects.create(user=person, role=role, agency=agency if role == Role.AGENCY_LEAD else None)
+        return person
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_person, council):
+    return make_person(Role.PARTNERSHIP_ADMIN, council)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

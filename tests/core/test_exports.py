@@ -1,0 +1,37 @@
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assure.core.permissions import Role
+
+
+def test_the_agency_list_downloads_as_csv_with_the_rows_on_screen(admin_client, police, council):
+    response = admin_client.get(reverse("agency-list"), {"export": "csv", "sector": "police"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines == ["Agency,Sector,Type,Status", "Test Police,Police,Safeguarding partner,Active"]
+
+
+def test_the_agency_list_downloads_as_excel(admin_client, police, council):
+    response = admin_client.get(reverse("agency-list"), {"export": "xlsx", "sort": "-name"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Agency", "Test Police", "Test Council"]
+
+
+def test_exporting_needs_the_export_permission(client, make_person, council):
+    client.force_login(make_person(Role.PRACTITIONER, council))
+    assert client.get(reverse("agency-list")).status_code == 200
+    assert client.get(reverse("agency-list"), {"export": "csv"}).status_code == 403
+
+
+def test_search_and_pagination(admin_client, partnership):
+    from assure.core.models import Agency
+
+    for number in range(30):
+        Agency.objects.create(partnership=partnership, name=f"School {number:02d}", sector="education")
+    first = admin_client.get(reverse("agency-list"), {"q": "school"})
+    assert first.context["table"].page.paginator.count == 30
+    assert len(list(first.context["table"].rows())) == 25
+    second = admin_client.get(reverse("agency-list"), {"q": "school", "page": 2})
+    assert [row[0]["value"] for row in second.context["table"].rows()] == ["School 25", "School 26", "School 27", "School 28", "School 29"]

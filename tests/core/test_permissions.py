@@ -1,0 +1,55 @@
+from django.test import Client
+from django.urls import reverse
+
+from assure.core.permissions import GRANTS, Action, Area, Role, Scope, reach, scoped
+from assure.core.models import User
+
+
+def test_a_scrutineer_can_read_and_export_but_never_change_anything():
+    granted = GRANTS[Role.SCRUTINEER]
+    assert all(action in (Action.VIEW, Action.EXPORT) for (_, action) in granted)
+    assert (Area.CHILD_LEVEL, Action.VIEW) not in granted
+
+
+def test_only_analysts_change_child_level_data():
+    editors = {role for role, grants in GRANTS.items() if grants.get((Area.CHILD_LEVEL, Action.EDIT), Scope.NONE)}
+    assert editors == {Role.ANALYST}
+
+
+def test_an_agency_leads_reach_is_their_own_agency(make_person, police, council):
+    lead = make_person(Role.AGENCY_LEAD, police)
+    people_reach = reach(lead, Area.PEOPLE, Action.EDIT)
+    assert people_reach.scope == Scope.AGENCY
+    assert people_reach.agency_ids == frozenset({police.pk})
+    make_person(Role.PRACTITIONER, council)
+    visible = scoped(User.objects.all(), lead)
+    assert {p.agency_id for p in visible} == {police.pk}
+
+
+def test_an_ended_role_grants_nothing(make_person, council):
+    from datetime import date
+
+    analyst = make_person(Role.ANALYST, council)
+    analyst.role_assignments.update(ended_on=date(2020, 1, 1))
+    analyst = User.objects.get(pk=analyst.pk)
+    assert not reach(analyst, Area.CHILD_LEVEL, Action.VIEW)
+
+
+def test_a_practitioner_cannot_open_the_audit_trail(client, make_person, council):
+    client.force_login(make_person(Role.PRACTITIONER, council))
+    assert client.get(reverse("audit-trail")).status_code == 403
+
+
+def test_an_agency_lead_cannot_add_agencies(client, make_person, police):
+    client.force_login(make_person(Role.AGENCY_LEAD, police))
+    assert client.get(reverse("agency-create")).status_code == 403
+
+
+def test_navigation_lists_only_what_the_person_may_use(make_person, council, admin_user):
+    practitioner, admin = Client(), Client()
+    practitioner.force_login(make_person(Role.PRACTITIONER, council))
+    admin.force_login(admin_user)
+    practitioner_nav = practitioner.get(reverse("home")).context["navigation"]
+    admin_nav = admin.get(reverse("home")).context["navigation"]
+    assert [i["label"] for i in practitioner_nav] == ["Home", "Agencies"]
+    assert [i["label"] for i in admin_nav] == ["Home", "Agencies", "People", "Years and priorities", "Audit trail"]

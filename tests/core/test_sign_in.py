@@ -1,0 +1,63 @@
+from django.urls import reverse
+
+from assure.core.models import AccessLogEntry
+from tests.conftest import PASSWORD
+
+
+def sign_in(client, email, password):
+    return client.post(reverse("sign-in"), {"username": email, "password": password})
+
+
+def test_a_person_signs_in_and_reaches_the_home_page(client, admin_user, partnership):
+    response = sign_in(client, admin_user.email, PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("home")
+    home = client.get(reverse("home"))
+    assert partnership.name in home.content.decode()
+    assert AccessLogEntry.objects.filter(event="sign_in", user=admin_user).count() == 1
+
+
+def test_a_wrong_password_is_refused_with_a_message_and_logged(client, admin_user):
+    response = sign_in(client, admin_user.email, "not-the-password")
+    assert response.status_code == 200
+    assert "Enter a correct email address and password" in response.content.decode()
+    assert AccessLogEntry.objects.filter(event="sign_in_failed", user_label=admin_user.email).count() == 1
+
+
+def test_it_locks_the_account_after_five_failures(client, admin_user, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    for _ in range(5):
+        sign_in(client, admin_user.email, "wrong-password")
+    response = sign_in(client, admin_user.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AccessLogEntry.objects.filter(event="locked_out").exists()
+
+
+def test_pages_need_a_signed_in_person(client, partnership):
+    response = client.get(reverse("agency-list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+def test_the_session_lapses_after_the_idle_timeout(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_passwords_are_hashed_with_argon2(admin_user):
+    assert admin_user.password.startswith("argon2")
+
+
+def test_signing_out_needs_a_post(admin_client):
+    assert admin_client.get(reverse("sign-out")).status_code == 405
+    assert admin_client.post(reverse("sign-out")).status_code == 302
+    assert admin_client.get(reverse("home")).status_code == 302
+
+
+def test_password_reset_sends_a_link_by_email(client, admin_user, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": admin_user.email})
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.to == [admin_user.email]
+    assert "/password-reset/" in message.body
