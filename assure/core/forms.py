@@ -34,6 +34,16 @@ class GovukBoundField(BoundField):
         return attrs
 
     @property
+    def errors(self):
+        # Django's "This field is required." does not say what to do; GOV.UK asks for "Enter …" / "Select …".
+        errors = super().errors
+        if errors and self.field.error_messages.get("required") in errors:
+            verb = "Select" if self.widget_type in ("radioselect", "select", "checkboxselectmultiple") else "Enter"
+            specific = f"{verb} {self.label[0].lower()}{self.label[1:]}" if self.label else "Enter a value"
+            errors = errors.__class__([specific if e == self.field.error_messages["required"] else e for e in errors], error_class=errors.error_class)
+        return errors
+
+    @property
     def error_anchor(self) -> str:
         """Where the error summary links: the first option of a radio or checkbox group."""
         if self.widget_type in ("radioselect", "checkboxselectmultiple"):

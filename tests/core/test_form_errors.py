@@ -9,7 +9,7 @@ def test_bad_input_shows_the_error_summary_and_saves_nothing(admin_client, partn
     html = response.content.decode()
     assert response.status_code == 400
     assert "govuk-error-summary" in html and "There is a problem" in html
-    assert '<a href="#id_name">This field is required.</a>' in html
+    assert '<a href="#id_name">Enter name</a>' in html
     assert '<a href="#id_sector_0">Select a valid choice. space is not one of the available choices.</a>' in html
     assert html.count("govuk-form-group--error") == 2
     assert "<title>Error: " in html

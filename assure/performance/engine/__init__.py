@@ -1,0 +1,50 @@
+"""Assure's performance engine: importers, the canonical event model and the indicators.
+
+Pure Python over DuckDB and Arrow, with no Django import, so it runs in a web request,
+a background task, a management command or ``python -m assure.performance.engine``.
+
+Public entry points:
+
+- ``read_input(path, pseudonymise=None)`` / ``read_inputs(paths, pseudonymise=None)``:
+  any supported file or folder, recognised by content -> ``ImportResult``
+  (``read_annex_a``, ``read_cin_census``, ``read_ssda903`` for one known format);
+- ``merge(results)``: several inputs into one, by natural key;
+- ``compute(events, period_from=, period_to=, population=, reference_date=None)``:
+  the indicator document (the command line's JSON);
+- ``make_pseudonymiser(key)``: HMAC-SHA256 of child identifiers;
+- ``england_benchmarks()``: DfE England figures mapped to indicator ids;
+- ``synth.write_history`` / ``synth.demo_history``: synthetic Annex A histories.
+"""
+
+from .annex_a import read_annex_a
+from .benchmarks import BenchmarkRecord, england_benchmarks, read_benchmark_file
+from .cin_census import read_cin_census
+from .events import EVENT_KINDS, SCHEMAS, ImportRejected, ImportResult, RowError, merge
+from .indicators import DATA_QUALITY_KEYS, INDICATOR_IDS, compute, display, round_half_up
+from .inputs import detect, read_input, read_inputs
+from .pseudonymise import make_pseudonymiser
+from .ssda903 import read_ssda903
+
+__all__ = [
+    "BenchmarkRecord",
+    "DATA_QUALITY_KEYS",
+    "EVENT_KINDS",
+    "INDICATOR_IDS",
+    "ImportRejected",
+    "ImportResult",
+    "RowError",
+    "SCHEMAS",
+    "compute",
+    "detect",
+    "display",
+    "england_benchmarks",
+    "make_pseudonymiser",
+    "merge",
+    "read_annex_a",
+    "read_benchmark_file",
+    "read_cin_census",
+    "read_input",
+    "read_inputs",
+    "read_ssda903",
+    "round_half_up",
+]

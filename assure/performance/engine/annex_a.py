@@ -1,0 +1,299 @@
+"""Ofsted Annex A Lists 1-8, from a workbook or from a folder of CSV files (one per list).
+
+Lists are recognised by their column headers, not by sheet or file names. Lists 9-11
+(care leavers, adoption, adopters) are recognised and skipped: no indicator reads them.
+List 6 (children in need) adds primary need and closure to the referral of the same
+child and date; it never adds referrals, since it holds one row per child's latest
+episode, which List 3 already counts when it falls in List 3's window.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from . import codes
+from .events import (
+    ImportRejected,
+    ImportResult,
+    Pseudonymiser,
+    RowError,
+    conform,
+    new_result,
+    pseudonymise_tables,
+)
+from .tabular import Column, match_columns, normalise_header, parse_table, text_table
+
+
+@dataclass(frozen=True)
+class AnnexAList:
+    number: int
+    title: str
+    signature: str  # the header that tells this list from the others
+    columns: tuple[Column, ...] = ()
+
+    @property
+    def used(self) -> bool:
+        return bool(self.columns)
+
+
+CHILD_ID = Column("child_id", "Child Unique ID", "id", required=True)
+CHILD_COLUMNS = (
+    CHILD_ID,
+    Column("gender", "Gender", "code", codes.GENDER, optional_column=True),
+    Column("ethnicity", "Ethnicity", "code", codes.ETHNICITY, optional_column=True),
+    Column("date_of_birth", "Date of Birth", "date", optional_column=True),
+    Column("disability", "Does the Child have a Disability", "code", codes.DISABILITY, optional_column=True),
+)
+
+
+def _list(number, title, signature, *columns):
+    return AnnexAList(number, title, signature, CHILD_COLUMNS + columns)
+
+
+LISTS = (
+    _list(1, "Contacts", "Date of Contact",
+          Column("contact_date", "Date of Contact", "date", required=True),
+          Column("source", "Contact Source", "code", codes.SOURCE, required=True)),
+    _list(2, "Early help", "Assessment start date",
+          Column("start_date", "Assessment start date", "date", required=True),
+          Column("end_date", "Assessment completion date", "date"),
+          Column("organisation", "Organisation completing assessment", "text")),
+    _list(3, "Referrals", "Date of referral",
+          Column("referral_date", "Date of referral", "date", required=True),
+          Column("source", "Referral Source", "code", codes.SOURCE, required=True),
+          Column("nfa", "Referral NFA?", "code", codes.YES_NO, required=True)),
+    _list(4, "Assessments", "Continuous Assessment Start Date",
+          Column("start_date", "Continuous Assessment Start Date", "date", required=True),
+          Column("authorised_date", "Continuous Assessment Date of Authorisation", "date")),
+    _list(5, "Section 47 enquiries and ICPCs", "Strategy discussion initiating Section 47 Enquiry Start Date",
+          Column("strategy_date", "Strategy discussion initiating Section 47 Enquiry Start Date", "date", required=True),
+          Column("icpc_not_required", "Was an Initial Child Protection Conference deemed unnecessary?", "code", codes.YES_NO),
+          Column("icpc_date", "Date of Initial Child Protection Conference", "date"),
+          Column("resulted_in_plan", "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+                 "code", codes.YES_NO)),
+    _list(6, "Children in need", "CIN Start Date",
+          Column("cin_start_date", "CIN Start Date", "date", required=True),
+          Column("primary_need", "Primary Need Code", "code", codes.PRIMARY_NEED),
+          Column("closure_date", "CIN Closure Date", "date"),
+          Column("closure_reason", "Reason for Closure", "code", codes.CLOSURE_REASON)),
+    _list(7, "Child protection", "Child Protection Plan Start Date",
+          Column("start_date", "Child Protection Plan Start Date", "date", required=True),
+          Column("initial_category", "Initial Category of Abuse", "code", codes.CATEGORY, required=True),
+          Column("latest_category", "Latest Category of Abuse", "code", codes.CATEGORY),
+          Column("end_date", "Child Protection Plan End Date", "date"),
+          Column("previous_plans", "Number of Previous Child Protection Plans", "count")),
+    _list(8, "Children in care", "Date Started to be Looked After",
+          Column("start_date", "Date Started to be Looked After", "date", required=True),
+          Column("legal_status", "Child's Legal Status", "code", codes.LEGAL_STATUS, required=True),
+          Column("end_date", "Date Ceased to be Looked After", "date")),
+    AnnexAList(9, "Care leavers", "Eligibility Category"),
+    AnnexAList(10, "Adoption", "Date of Decision that Child Should be Placed for Adoption"),
+    AnnexAList(11, "Adopters", "Individual adopter identifier"),
+)
+
+_EVENT_OF_LIST = {1: "contact", 2: "early_help", 3: "referral", 4: "assessment", 5: "s47", 7: "cpp", 8: "care_period"}
+_HEADER_MARKERS = {normalise_header("Child Unique ID"), normalise_header("Individual adopter identifier")}
+
+
+def recognise(headers: list[object]) -> AnnexAList | None:
+    names = {normalise_header(header) for header in headers if header is not None}
+    for annex_list in LISTS:
+        if normalise_header(annex_list.signature) in names:
+            return annex_list
+    return None
+
+
+def is_header_row(cells: list[object]) -> bool:
+    return any(normalise_header(cell) in _HEADER_MARKERS for cell in cells if cell is not None)
+
+
+@dataclass
+class _Part:
+    annex_list: AnnexAList
+    relation: str
+    headers: list[str]
+    file: str
+    sheet: str | None
+
+
+def read_annex_a(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
+    """Import an Annex A workbook (.xlsx), a folder of list CSVs, or a single list CSV."""
+    path = Path(path)
+    con = codes.connect()
+    if path.is_dir():
+        files = sorted(child for child in path.iterdir() if child.suffix.lower() == ".csv")
+        if not files:
+            raise ImportRejected(f"{path}: the folder holds no .csv files; expected one CSV per Annex A list")
+        parts = [_load_csv(con, file, index) for index, file in enumerate(files)]
+    elif path.suffix.lower() == ".csv":
+        parts = [_load_csv(con, path, 0)]
+    else:
+        parts = _load_workbook(con, path)
+    if not any(part.annex_list.used for part in parts):
+        raise ImportRejected(f"{path}: no Annex A List 1 to 8 found; expected sheets or files with the Annex A column headers")
+    return _to_events(con, parts, pseudonymise)
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, index: int) -> _Part:
+    try:
+        with open(file, newline="", encoding="utf-8-sig") as handle:
+            first_rows = [row for _, row in zip(range(3), csv.reader(handle))]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ImportRejected(f"{file}: cannot be read as a UTF-8 CSV file ({error})") from error
+    header_index = next((number for number, row in enumerate(first_rows) if is_header_row(row)), None)
+    annex_list = recognise(first_rows[header_index]) if header_index is not None else None
+    if annex_list is None:
+        raise ImportRejected(
+            f"{file}: not an Annex A list; expected a header row with 'Child Unique ID' and a list's column names"
+        )
+    relation = f"list_file_{index}"
+    # rowid follows insertion order, which gives each record its row number in the file.
+    con.execute(
+        f"CREATE TEMP TABLE {relation}_text AS SELECT * FROM read_csv(?, header=true, all_varchar=true, "
+        f"skip={header_index}, quote='\"', escape='\"', strict_mode=false, null_padding=true)",
+        [str(file)],
+    )
+    con.execute(f"CREATE TEMP VIEW {relation} AS SELECT *, rowid + {header_index + 2} AS row_no FROM {relation}_text")
+    headers = [row[0] for row in con.execute(f"DESCRIBE {relation}_text").fetchall()]
+    return _Part(annex_list, relation, headers, str(file), None)
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _load_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> list[_Part]:
+    import openpyxl  # only the workbook path needs it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
+        raise ImportRejected(f"{path}: cannot be opened as an .xlsx workbook ({error})") from error
+    parts = []
+    try:
+        for index, sheet in enumerate(workbook.worksheets):
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(values_only=True)
+            header_row_no, headers = None, None
+            for row_no, row in zip(range(1, 6), rows):
+                if is_header_row(list(row)):
+                    header_row_no, headers = row_no, list(row)
+                    break
+            annex_list = recognise(headers) if headers else None
+            if annex_list is None:
+                continue  # guidance, codes and front sheets
+            names = _unique_headers(headers)
+            data, numbers = [], []
+            for row_no, row in enumerate(rows, start=header_row_no + 1):
+                data.append(tuple(_cell_text(value) for value in row))
+                numbers.append(row_no)
+            relation = f"list_sheet_{index}"
+            con.register(relation, text_table(names, data, numbers))
+            parts.append(_Part(annex_list, relation, names, str(path), sheet.title))
+    finally:
+        workbook.close()
+    return parts
+
+
+def _unique_headers(headers: list[object]) -> list[str]:
+    names, seen = [], set()
+    for position, header in enumerate(headers, start=1):
+        name = str(header).strip() if header is not None and str(header).strip() else f"column {position}"
+        while name in seen:
+            name = f"{name} ({position})"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _to_events(con: duckdb.DuckDBPyConnection, parts: list[_Part], pseudonymise: Pseudonymiser | None) -> ImportResult:
+    errors: list[RowError] = []
+    warnings: list[str] = []
+    pieces: dict[str, list[str]] = {}
+    seq_offset = 0
+    for part in sorted(parts, key=lambda part: part.annex_list.number):
+        annex_list = part.annex_list
+        where = f"{part.file}" + (f" [{part.sheet}]" if part.sheet else "")
+        if not annex_list.used:
+            warnings.append(f"{where}: List {annex_list.number} ({annex_list.title}) is not used by the indicators")
+            continue
+        found, missing = match_columns(annex_list.columns, part.headers)
+        if missing:
+            raise ImportRejected(
+                f"{where}: List {annex_list.number} ({annex_list.title}) lacks the column(s) "
+                + ", ".join(repr(name) for name in missing)
+                + "; expected the Annex A template's headers"
+            )
+        parsed, refused = parse_table(con, part.relation, annex_list.columns, found, file=part.file, sheet=part.sheet)
+        errors.extend(refused)
+        provenance = (
+            f"{_text(part.file)} AS source_file, {_text(part.sheet)} AS source_sheet, "
+            f"row_no AS source_row, row_no + {seq_offset} AS seq"
+        )
+        accepted = f"(SELECT * FROM {parsed} WHERE NOT refused)"
+        name = f"events_{parsed}"
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT *, {provenance} FROM {accepted}")
+        pieces.setdefault(_EVENT_OF_LIST.get(annex_list.number, "cin"), []).append(name)
+        pieces.setdefault("child", []).append(name)
+        seq_offset += con.execute(f"SELECT coalesce(max(row_no), 0) + 1 FROM {parsed}").fetchall()[0][0]
+
+    def union(kind: str, select: str) -> str | None:
+        names = pieces.get(kind)
+        return " UNION ALL BY NAME ".join(f"SELECT {select} FROM {name}" for name in names) if names else None
+
+    provenance_columns = "source_file, source_sheet, source_row, seq"
+    selects = {
+        "child": f"child_id, date_of_birth, gender, ethnicity, disability, {provenance_columns}",
+        "contact": f"child_id, contact_date, source, {provenance_columns}",
+        "early_help": f"child_id, start_date, end_date, organisation, {provenance_columns}",
+        "assessment": f"child_id, start_date, authorised_date, {provenance_columns}",
+        "s47": f"child_id, strategy_date, icpc_date, icpc_not_required, resulted_in_plan, {provenance_columns}",
+        "cpp": f"child_id, start_date, end_date, initial_category, latest_category, previous_plans, {provenance_columns}",
+        "care_period": f"child_id, start_date, end_date, legal_status, {provenance_columns}",
+    }
+    tables = {}
+    for kind, select in selects.items():
+        query = union(kind, select)
+        if query:
+            tables[kind] = conform(kind, con.sql(f"SELECT * FROM ({query}) ORDER BY seq"))
+    referrals = union("referral", f"child_id, referral_date, source, nfa, {provenance_columns}")
+    if referrals:
+        tables["referral"] = conform("referral", con.sql(_referrals_with_need(referrals, union("cin", "*"))))
+    return new_result(pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings)
+
+
+def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:
+    if cin_rows is None:
+        return (
+            f"SELECT *, NULL AS primary_need, CAST(NULL AS DATE) AS closure_date, NULL AS closure_reason "
+            f"FROM ({referrals}) ORDER BY seq"
+        )
+    return f"""
+        WITH cin AS (
+            SELECT child_id, cin_start_date, arg_min(primary_need, seq) AS primary_need,
+                   arg_min(closure_date, seq) AS closure_date, arg_min(closure_reason, seq) AS closure_reason
+            FROM ({cin_rows}) GROUP BY child_id, cin_start_date
+        )
+        SELECT r.*, cin.primary_need, cin.closure_date, cin.closure_reason
+        FROM ({referrals}) AS r
+        LEFT JOIN cin ON cin.child_id = r.child_id AND cin.cin_start_date = r.referral_date
+        ORDER BY r.seq
+    """
+
+
+def _text(value: str | None) -> str:
+    return "CAST(NULL AS VARCHAR)" if value is None else "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,71 @@
+"""SSDA903 (children looked after) CSV tables: episodes become care periods, the header
+table supplies dates of birth. Each file is its own input; both are parsed in DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import codes
+from .events import ImportRejected, ImportResult, Pseudonymiser, conform, new_result, pseudonymise_tables
+from .tabular import Column, match_columns, parse_table
+
+EPISODE_COLUMNS = (
+    Column("child_id", "CHILD", "id", required=True),
+    Column("start_date", "DECOM", "date", required=True),
+    Column("legal_status", "LS", "code", codes.LEGAL_STATUS, required=True),
+    Column("end_date", "DEC", "date"),
+)
+HEADER_COLUMNS = (
+    Column("child_id", "CHILD", "id", required=True),
+    Column("gender", "SEX", "code", codes.SSDA903_SEX),
+    Column("date_of_birth", "DOB", "date"),
+    Column("ethnicity", "ETHNIC", "code", codes.ETHNICITY),
+)
+
+
+def csv_headers(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        return [name.strip() for name in handle.readline().rstrip("\r\n").split(",")]
+
+
+def is_episodes(headers: list[str]) -> bool:
+    return {"CHILD", "DECOM", "LS"} <= {header.upper() for header in headers}
+
+
+def is_header(headers: list[str]) -> bool:
+    return {"CHILD", "SEX", "DOB"} <= {header.upper() for header in headers}
+
+
+def read_ssda903(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
+    """Import an SSDA903 episodes CSV (care periods) or header CSV (children), told apart by their columns."""
+    path = Path(path)
+    headers = csv_headers(path)
+    if is_episodes(headers):
+        kind, columns = "care_period", EPISODE_COLUMNS
+    elif is_header(headers):
+        kind, columns = "child", HEADER_COLUMNS
+    else:
+        raise ImportRejected(f"{path}: not an SSDA903 table; expected the episodes (CHILD, DECOM, LS, DEC) or header (CHILD, SEX, DOB) columns")
+    con = codes.connect()
+    con.execute(
+        "CREATE TEMP TABLE raw_text AS SELECT * FROM read_csv(?, header=true, all_varchar=true, strict_mode=false, null_padding=true)",
+        [str(path)],
+    )
+    con.execute("CREATE TEMP VIEW raw AS SELECT *, rowid + 2 AS row_no FROM raw_text")
+    actual = [row[0] for row in con.execute("DESCRIBE raw_text").fetchall()]
+    found, missing = match_columns(columns, actual)
+    if missing:
+        raise ImportRejected(f"{path}: lacks the column(s) {', '.join(missing)}; expected the SSDA903 layout")
+    parsed, errors = parse_table(con, "raw", columns, found, file=str(path), sheet=None)
+    provenance = f"'{_escape(str(path))}' AS source_file, CAST(NULL AS VARCHAR) AS source_sheet, row_no AS source_row, row_no AS seq"
+    if kind == "care_period":
+        select = f"child_id, start_date, end_date, legal_status, {provenance}"
+    else:
+        select = f"child_id, date_of_birth, gender, ethnicity, CAST(NULL AS VARCHAR) AS disability, {provenance}"
+    table = conform(kind, con.sql(f"SELECT {select} FROM {parsed} WHERE NOT refused ORDER BY row_no"))
+    tables = pseudonymise_tables(new_result({kind: table}).tables, pseudonymise)
+    return new_result(tables, errors=errors)
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
