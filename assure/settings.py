@@ -50,9 +50,7 @@ if PRODUCTION:
         raise ImproperlyConfigured(f"{missing.args[0]} must be set in production") from None
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret("secret_key")
-    ASSURE_PSEUDONYMISATION_KEY = os.environ.get("ASSURE_PSEUDONYMISATION_KEY") or _local_secret(
-        "pseudonymisation_key"
-    )
+    ASSURE_PSEUDONYMISATION_KEY = os.environ.get("ASSURE_PSEUDONYMISATION_KEY") or _local_secret("pseudonymisation_key")
 
 DEBUG = _env_bool("DEBUG", ASSURE_ENV == "dev")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
@@ -63,6 +61,9 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 INSTALLED_APPS = [
     "assure.core",
     "assure.performance",
+    "assure.training",
+    "assure.audits",
+    "assure.actions",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

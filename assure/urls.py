@@ -4,19 +4,35 @@ from django.urls import include, path
 from .core.middleware import public
 
 password_reset_views = [
-    path("password-reset/", public(auth_views.PasswordResetView.as_view(
-        template_name="registration/password_reset_form.html",
-        email_template_name="registration/password_reset_email.txt",
-        subject_template_name="registration/password_reset_subject.txt",
-    )), name="password_reset"),
+    path(
+        "password-reset/",
+        public(
+            auth_views.PasswordResetView.as_view(
+                template_name="registration/password_reset_form.html",
+                email_template_name="registration/password_reset_email.txt",
+                subject_template_name="registration/password_reset_subject.txt",
+            )
+        ),
+        name="password_reset",
+    ),
     path("password-reset/sent/", public(auth_views.PasswordResetDoneView.as_view()), name="password_reset_done"),
-    path("password-reset/<uidb64>/<token>/", public(auth_views.PasswordResetConfirmView.as_view()), name="password_reset_confirm"),
-    path("password-reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        public(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"
+    ),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]
 
 urlpatterns = [
     path("", include("assure.core.urls")),
+    path("performance/", include("assure.performance.urls")),
+    path("training/", include("assure.training.urls")),
+    path("audits/", include("assure.audits.urls")),
+    path("actions/", include("assure.actions.urls")),
     *password_reset_views,
 ]

@@ -19,7 +19,7 @@ class Actor:
     label: str
 
 
-_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("assure_actor", default=Actor(None, "system"))
+_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("assure_actor", default=Actor(None, "system"))  # noqa: B039 (Actor is frozen)
 
 
 def current_actor() -> Actor:

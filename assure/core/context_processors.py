@@ -4,7 +4,10 @@ from .models import Partnership
 from .navigation import navigation_for
 
 _BANNERS = {
-    "demo": {"tag": "Demo", "text": "This is a demonstration with made-up records. Do not enter real information about children."},
+    "demo": {
+        "tag": "Demo",
+        "text": "This is a demonstration with made-up records. Do not enter real information about children.",
+    },
     "dev": {"tag": "Development", "text": "A developer's copy of Assure."},
 }
 

@@ -39,9 +39,21 @@ AGENCIES = [
 ]
 
 PRIORITIES = [
-    ("Early help", "early-help", "Embed the early help assessment tool and make sure families get the right help at the right time."),
-    ("Neglect", "neglect", "Improve outcomes for neglected children, promote the Graded Care Profile 2 and multi-agency training."),
-    ("Exploitation", "exploitation", "Assure the multi-agency response to children at risk of sexual and criminal exploitation."),
+    (
+        "Early help",
+        "early-help",
+        "Embed the early help assessment tool and make sure families get the right help at the right time.",
+    ),
+    (
+        "Neglect",
+        "neglect",
+        "Improve outcomes for neglected children, promote the Graded Care Profile 2 and multi-agency training.",
+    ),
+    (
+        "Exploitation",
+        "exploitation",
+        "Assure the multi-agency response to children at risk of sexual and criminal exploitation.",
+    ),
 ]
 
 
@@ -55,13 +67,49 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount(Role.PARTNERSHIP_ADMIN, "business.manager@demo.example", "Bea Manager", "LSCP business manager", "Solihull Metropolitan Borough Council"),
-    DemoAccount(Role.ANALYST, "analyst@demo.example", "Ade Analyst", "Performance analyst", "Solihull Metropolitan Borough Council"),
+    DemoAccount(
+        Role.PARTNERSHIP_ADMIN,
+        "business.manager@demo.example",
+        "Bea Manager",
+        "LSCP business manager",
+        "Solihull Metropolitan Borough Council",
+    ),
+    DemoAccount(
+        Role.ANALYST,
+        "analyst@demo.example",
+        "Ade Analyst",
+        "Performance analyst",
+        "Solihull Metropolitan Borough Council",
+    ),
     DemoAccount(Role.AGENCY_LEAD, "police.lead@demo.example", "Pat Lead", "Safeguarding lead", "West Midlands Police"),
-    DemoAccount(Role.LADO, "lado@demo.example", "Lee Officer", "Local authority designated officer", "Solihull Metropolitan Borough Council"),
-    DemoAccount(Role.REVIEW_PANEL, "review.panel@demo.example", "Robin Panel", "Deputy director of nursing and quality", "NHS Birmingham and Solihull Clinical Commissioning Group"),
-    DemoAccount(Role.SCRUTINEER, "scrutineer@demo.example", "Sam Scrutineer", "Independent scrutineer", "Solihull Metropolitan Borough Council"),
-    DemoAccount(Role.PRACTITIONER, "practitioner@demo.example", "Kim Practitioner", "Designated safeguarding lead (school)", "Solihull schools and colleges"),
+    DemoAccount(
+        Role.LADO,
+        "lado@demo.example",
+        "Lee Officer",
+        "Local authority designated officer",
+        "Solihull Metropolitan Borough Council",
+    ),
+    DemoAccount(
+        Role.REVIEW_PANEL,
+        "review.panel@demo.example",
+        "Robin Panel",
+        "Deputy director of nursing and quality",
+        "NHS Birmingham and Solihull Clinical Commissioning Group",
+    ),
+    DemoAccount(
+        Role.SCRUTINEER,
+        "scrutineer@demo.example",
+        "Sam Scrutineer",
+        "Independent scrutineer",
+        "Solihull Metropolitan Borough Council",
+    ),
+    DemoAccount(
+        Role.PRACTITIONER,
+        "practitioner@demo.example",
+        "Kim Practitioner",
+        "Designated safeguarding lead (school)",
+        "Solihull schools and colleges",
+    ),
 ]
 
 
@@ -70,7 +118,8 @@ def load(*, password: str) -> Partnership:
     years = {}
     for start_year, population, source in REPORTING_YEARS:
         years[start_year], _ = ReportingYear.objects.get_or_create(
-            partnership=partnership, start_year=start_year,
+            partnership=partnership,
+            start_year=start_year,
             defaults={"population_0_17": population, "population_source": source},
         )
     agencies = {}
@@ -80,17 +129,25 @@ def load(*, password: str) -> Partnership:
         )
     for name, slug, description in PRIORITIES:
         Priority.objects.get_or_create(
-            partnership=partnership, slug=slug, defaults={"name": name, "description": description, "first_year": years[2017]}
+            partnership=partnership,
+            slug=slug,
+            defaults={"name": name, "description": description, "first_year": years[2017]},
         )
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email=account.email).first()
         if user is None:
             user = User.objects.create_user(
-                account.email, password, full_name=account.full_name, job_title=account.job_title,
-                agency=agencies[account.agency], is_demo_account=True,
+                account.email,
+                password,
+                full_name=account.full_name,
+                job_title=account.job_title,
+                agency=agencies[account.agency],
+                is_demo_account=True,
             )
         RoleAssignment.objects.get_or_create(
-            user=user, role=account.role, ended_on=None,
+            user=user,
+            role=account.role,
+            ended_on=None,
             agency=agencies[account.agency] if account.role == Role.AGENCY_LEAD else None,
         )
     return partnership

@@ -10,8 +10,8 @@ Internal views are not suppressed: they pass ``public=False`` and are labelled a
 Counts of courses, meetings or money are never passed here.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from django.conf import settings
 

@@ -9,9 +9,12 @@ from .permissions import Role
 class AgencyFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(choices=Sector.choices, empty_label="All sectors")
     is_statutory_partner = django_filters.BooleanFilter(
-        label="Type", widget=forms.Select(choices=[("", "All"), ("true", "Safeguarding partners"), ("false", "Relevant agencies")])
+        label="Type",
+        widget=forms.Select(choices=[("", "All"), ("true", "Safeguarding partners"), ("false", "Relevant agencies")]),
     )
-    active = django_filters.BooleanFilter(label="Status", widget=forms.Select(choices=[("", "All"), ("true", "Active"), ("false", "Inactive")]))
+    active = django_filters.BooleanFilter(
+        label="Status", widget=forms.Select(choices=[("", "All"), ("true", "Active"), ("false", "Inactive")])
+    )
 
     class Meta:
         model = Agency
@@ -21,7 +24,10 @@ class AgencyFilter(django_filters.FilterSet):
 class PersonFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), empty_label="All agencies")
     role = django_filters.ChoiceFilter(
-        field_name="role_assignments__role", choices=Role.choices, empty_label="All roles", distinct=True,
+        field_name="role_assignments__role",
+        choices=Role.choices,
+        empty_label="All roles",
+        distinct=True,
         method="filter_role",
     )
 
@@ -34,8 +40,12 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class _DateRange(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DateInput, help_text=DATE_HINT)
-    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DateInput, help_text=DATE_HINT)
+    date_from = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label="From", widget=DateInput, help_text=DATE_HINT
+    )
+    date_to = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label="To", widget=DateInput, help_text=DATE_HINT
+    )
 
     def is_valid(self):
         if not super().is_valid():
@@ -49,8 +59,12 @@ class _DateRange(django_filters.FilterSet):
 
 class AuditEntryFilter(_DateRange):
     action = django_filters.ChoiceFilter(choices=AuditEntry.Kind.choices, empty_label="All changes")
-    record_type = django_filters.CharFilter(label="Record type", lookup_expr="icontains", help_text="For example, core.Agency")
-    actor_label = django_filters.CharFilter(label="Changed by", lookup_expr="icontains", help_text="Email address, or part of one")
+    record_type = django_filters.CharFilter(
+        label="Record type", lookup_expr="icontains", help_text="For example, core.Agency"
+    )
+    actor_label = django_filters.CharFilter(
+        label="Changed by", lookup_expr="icontains", help_text="Email address, or part of one"
+    )
     object_id = django_filters.CharFilter(label="Record number")
 
     class Meta:
@@ -60,7 +74,9 @@ class AuditEntryFilter(_DateRange):
 
 class AccessLogFilter(_DateRange):
     event = django_filters.ChoiceFilter(choices=AccessLogEntry.Event.choices, empty_label="All events")
-    user_label = django_filters.CharFilter(label="Person", lookup_expr="icontains", help_text="Email address, or part of one")
+    user_label = django_filters.CharFilter(
+        label="Person", lookup_expr="icontains", help_text="Email address, or part of one"
+    )
     record_type = django_filters.CharFilter(label="Record type", lookup_expr="icontains")
 
     class Meta:

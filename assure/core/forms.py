@@ -40,7 +40,10 @@ class GovukBoundField(BoundField):
         if errors and self.field.error_messages.get("required") in errors:
             verb = "Select" if self.widget_type in ("radioselect", "select", "checkboxselectmultiple") else "Enter"
             specific = f"{verb} {self.label[0].lower()}{self.label[1:]}" if self.label else "Enter a value"
-            errors = errors.__class__([specific if e == self.field.error_messages["required"] else e for e in errors], error_class=errors.error_class)
+            errors = errors.__class__(
+                [specific if e == self.field.error_messages["required"] else e for e in errors],
+                error_class=errors.error_class,
+            )
         return errors
 
     @property
@@ -61,15 +64,21 @@ class DateInput(forms.DateInput):
     """A date typed as DD/MM/YYYY (ISO dates are accepted too)."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "govuk-input--width-10", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y")
+        super().__init__(
+            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y"
+        )
 
 
 DATE_HINT = "For example, 27/03/2020"
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"})
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
@@ -83,7 +92,9 @@ class TwoFactorTokenForm(forms.Form):
         help_text="The 6-digit code your authenticator app shows for Assure.",
         max_length=6,
         min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
     )
 
     def __init__(self, *args, device=None, **kwargs):
@@ -109,7 +120,9 @@ class AgencyForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        others = Agency.objects.filter(partnership=self.instance.partnership, name__iexact=name).exclude(pk=self.instance.pk)
+        others = Agency.objects.filter(partnership=self.instance.partnership, name__iexact=name).exclude(
+            pk=self.instance.pk
+        )
         if others.exists():
             raise forms.ValidationError("An agency with this name is already in the partnership.")
         return name
@@ -131,7 +144,11 @@ class PriorityForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if Priority.objects.filter(partnership=self.instance.partnership, slug=slug).exclude(pk=self.instance.pk).exists():
+        if (
+            Priority.objects.filter(partnership=self.instance.partnership, slug=slug)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
             raise forms.ValidationError("Another priority already has this short name.")
         return slug
 
@@ -191,8 +208,13 @@ class RoleAssignmentForm(forms.ModelForm):
         if role != Role.AGENCY_LEAD:
             cleaned["agency"] = None
             self.instance.agency = None
-        if role and RoleAssignment.objects.filter(
-            user=self.instance.user, role=role, agency=cleaned.get("agency"), ended_on__isnull=True
-        ).exists():
-            raise forms.ValidationError(f"{self.instance.user} already holds this role{f' for {agency}' if agency else ''}.")
+        if (
+            role
+            and RoleAssignment.objects.filter(
+                user=self.instance.user, role=role, agency=cleaned.get("agency"), ended_on__isnull=True
+            ).exists()
+        ):
+            raise forms.ValidationError(
+                f"{self.instance.user} already holds this role{f' for {agency}' if agency else ''}."
+            )
         return cleaned

@@ -47,7 +47,9 @@ class ReportingYear(AuditedModel):
 
     class Meta:
         ordering = ["-start_year"]
-        constraints = [models.UniqueConstraint(fields=["partnership", "start_year"], name="one_reporting_year_per_start")]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "start_year"], name="one_reporting_year_per_start")
+        ]
 
     def __str__(self):
         return self.label
@@ -96,7 +98,9 @@ class Agency(AuditedModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
-        constraints = [models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership")]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership")
+        ]
 
     def __str__(self):
         return self.name
@@ -120,7 +124,12 @@ class Priority(AuditedModel):
     description = models.TextField(blank=True)
     first_year = models.ForeignKey(ReportingYear, on_delete=models.PROTECT, related_name="+")
     last_year = models.ForeignKey(
-        ReportingYear, on_delete=models.PROTECT, related_name="+", null=True, blank=True, help_text="Leave empty while the priority continues."
+        ReportingYear,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Leave empty while the priority continues.",
     )
 
     class Meta:
@@ -222,7 +231,11 @@ class RoleAssignment(AuditedModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=30, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments",
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
         help_text="Required for an agency lead: the agency whose records they answer for.",
     )
     started_on = models.DateField(default=date.today)
@@ -236,10 +249,14 @@ class RoleAssignment(AuditedModel):
                 name="agency_lead_has_agency",
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=models.Q(ended_on__isnull=True, agency__isnull=True), name="one_open_role"
+                fields=["user", "role"],
+                condition=models.Q(ended_on__isnull=True, agency__isnull=True),
+                name="one_open_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "agency"], condition=models.Q(ended_on__isnull=True), name="one_open_role_per_agency"
+                fields=["user", "role", "agency"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_role_per_agency",
             ),
         ]
 

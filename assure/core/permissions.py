@@ -73,20 +73,40 @@ def _grant(scope: Scope, actions, *areas) -> dict:
     return {(area, action): scope for area in areas for action in actions}
 
 
-_PUBLISHED_AREAS = (Area.PARTNERSHIP, Area.PERFORMANCE, Area.TRAINING, Area.AUDITS, Area.ACTIONS, Area.GOVERNANCE, Area.REPORTS)
+_PUBLISHED_AREAS = (
+    Area.PARTNERSHIP,
+    Area.PERFORMANCE,
+    Area.TRAINING,
+    Area.AUDITS,
+    Area.ACTIONS,
+    Area.GOVERNANCE,
+    Area.REPORTS,
+)
 
 GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
     Role.PARTNERSHIP_ADMIN: {
-        **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, *(a for a in Area if a not in (Area.CHILD_LEVEL, Area.LADO, Area.REVIEWS))),
+        **_grant(
+            Scope.PARTNERSHIP, ALL_ACTIONS, *(a for a in Area if a not in (Area.CHILD_LEVEL, Area.LADO, Area.REVIEWS))
+        ),
         **_grant(Scope.PARTNERSHIP, READ_EXPORT, Area.CHILD_LEVEL, Area.REVIEWS),
     },
     Role.ANALYST: {
         **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.CHILD_LEVEL, Area.PERFORMANCE),
-        **_grant(Scope.PARTNERSHIP, READ_EXPORT, Area.PARTNERSHIP, Area.TRAINING, Area.AUDITS, Area.ACTIONS, Area.REPORTS),
+        **_grant(
+            Scope.PARTNERSHIP, READ_EXPORT, Area.PARTNERSHIP, Area.TRAINING, Area.AUDITS, Area.ACTIONS, Area.REPORTS
+        ),
     },
     Role.AGENCY_LEAD: {
         **_grant(Scope.PARTNERSHIP, READ, Area.PARTNERSHIP, Area.PERFORMANCE, Area.REPORTS),
-        **_grant(Scope.AGENCY, (Action.VIEW, Action.EDIT, Action.EXPORT), Area.PERFORMANCE, Area.TRAINING, Area.AUDITS, Area.ACTIONS, Area.PEOPLE),
+        **_grant(
+            Scope.AGENCY,
+            (Action.VIEW, Action.EDIT, Action.EXPORT),
+            Area.PERFORMANCE,
+            Area.TRAINING,
+            Area.AUDITS,
+            Area.ACTIONS,
+            Area.PEOPLE,
+        ),
     },
     Role.LADO: {
         **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.LADO),
@@ -162,7 +182,9 @@ def get_scoped_object_or_404(queryset: models.QuerySet, user, action: Action = A
 def require(user, area: Area, action: Action) -> Reach:
     granted = reach(user, area, action)
     if not granted:
-        raise PermissionDenied(f"Your roles do not allow you to {Action(action).label.lower()} {Area(area).label.lower()}.")
+        raise PermissionDenied(
+            f"Your roles do not allow you to {Action(action).label.lower()} {Area(area).label.lower()}."
+        )
     return granted
 
 

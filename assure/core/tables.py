@@ -6,8 +6,9 @@ what they download are the same rows and columns.
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -45,7 +46,9 @@ def export_response(*, filename: str, headers: list[str], rows: list[list[Any]],
             sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         extension = "xlsx"
     else:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
@@ -66,14 +69,26 @@ def _plain(value):
 
 
 class Table:
-    def __init__(self, request, queryset, columns: list[Column], *, name: str, search_fields=(), filterset_class=None,
-                 default_sort: str | None = None, per_page: int = 25):
+    def __init__(
+        self,
+        request,
+        queryset,
+        columns: list[Column],
+        *,
+        name: str,
+        search_fields=(),
+        filterset_class=None,
+        default_sort: str | None = None,
+        per_page: int = 25,
+    ):
         self.request = request
         self.columns = columns
         self.name = name
         self.search_fields = search_fields
         self.query = request.GET.get("q", "").strip()
-        self.filterset = filterset_class(request.GET or None, queryset=queryset, request=request) if filterset_class else None
+        self.filterset = (
+            filterset_class(request.GET or None, queryset=queryset, request=request) if filterset_class else None
+        )
         if self.filterset is not None:
             queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
         if self.query and search_fields:
@@ -115,7 +130,11 @@ class Table:
     def rows(self):
         for obj in self.page.object_list:
             yield [
-                {"value": column.value(obj), "url": obj.get_absolute_url() if column.link else None, "numeric": column.numeric}
+                {
+                    "value": column.value(obj),
+                    "url": obj.get_absolute_url() if column.link else None,
+                    "numeric": column.numeric,
+                }
                 for column in self.columns
             ]
 
@@ -139,5 +158,7 @@ class Table:
         return fmt if fmt in EXPORT_FORMATS else None
 
     def export(self, fmt: str) -> HttpResponse:
-        rows = [[_plain(column.value(obj)) for column in self.columns] for obj in self.queryset.iterator(chunk_size=2000)]
+        rows = [
+            [_plain(column.value(obj)) for column in self.columns] for obj in self.queryset.iterator(chunk_size=2000)
+        ]
         return export_response(filename=self.name, headers=[c.label for c in self.columns], rows=rows, fmt=fmt)

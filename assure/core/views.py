@@ -1,52 +1,44 @@
 from base64 import b32encode
 from urllib.parse import urlencode
 
-from django.contrib import messages
 import segno
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import devices_for_user, login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .filters import AccessLogFilter, AgencyFilter, AuditEntryFilter, PersonFilter
-from .forms import TwoFactorTokenForm, AgencyForm, PersonForm, PriorityForm, ReportingYearForm, RoleAssignmentForm, SignInForm
-from .middleware import public, two_factor_exempt
 from .access import log_access
 from .audit import AuditedModel
+from .filters import AccessLogFilter, AgencyFilter, AuditEntryFilter, PersonFilter
+from .forms import (
+    AgencyForm,
+    PersonForm,
+    PriorityForm,
+    ReportingYearForm,
+    RoleAssignmentForm,
+    SignInForm,
+    TwoFactorTokenForm,
+)
+from .middleware import public, two_factor_exempt
 from .models import AccessLogEntry, Agency, AuditEntry, Partnership, Priority, ReportingYear, RoleAssignment, User
+from .pages import form_page, list_page
 from .permissions import Action, Area, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
 from .tables import Column, Table
 
 
-def _list_page(request, table: Table, template: str, area: Area, **context):
-    """Render a list page, or its CSV/Excel download when one is asked for."""
-    if table.requested_export:
-        require(request.user, area, Action.EXPORT)
-        return table.export(table.requested_export)
-    return render(request, template, {"table": table, "can_export": can(request.user, area, Action.EXPORT), **context})
-
-
-def _form_page(request, form, *, title: str, success_url: str, success_message: str, back_url: str, caption: str = ""):
-    """A page with one form: on valid input save it in one transaction; otherwise show the errors and save nothing."""
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, success_message)
-        return redirect(success_url)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url, "caption": caption}, status=status)
-
-
 @public
 def sign_in(request):
-    return auth_views.LoginView.as_view(template_name="core/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True)(request)
+    return auth_views.LoginView.as_view(
+        template_name="core/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
+    )(request)
 
 
 @two_factor_exempt
@@ -59,75 +51,131 @@ def home(request):
     partnership = Partnership.current()
     years = ReportingYear.objects.filter(partnership=partnership)
     agencies = Agency.objects.filter(partnership=partnership, active=True)
-    return render(request, "core/home.html", {
-        "current_year": years.first(),
-        "priorities": Priority.objects.filter(partnership=partnership, last_year__isnull=True),
-        "partner_count": agencies.filter(is_statutory_partner=True).count(),
-        "relevant_agency_count": agencies.filter(is_statutory_partner=False).count(),
-        "roles": [str(assignment) for assignment in request.user.active_role_assignments()],
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "current_year": years.first(),
+            "priorities": Priority.objects.filter(partnership=partnership, last_year__isnull=True),
+            "partner_count": agencies.filter(is_statutory_partner=True).count(),
+            "relevant_agency_count": agencies.filter(is_statutory_partner=False).count(),
+            "roles": [str(assignment) for assignment in request.user.active_role_assignments()],
+        },
+    )
 
 
 @permission_required(Area.PARTNERSHIP)
 def agency_list(request):
-    table = Table(request, scoped(Agency.objects.all(), request.user), [
-        Column("Agency", lambda a: a.name, sort="name", link=True),
-        Column("Sector", lambda a: a.get_sector_display(), sort="sector"),
-        Column("Type", lambda a: a.partner_type, sort="is_statutory_partner"),
-        Column("Status", lambda a: "Active" if a.active else "Inactive", sort="active"),
-    ], name="agencies", search_fields=["name"], filterset_class=AgencyFilter, default_sort="name")
-    return _list_page(request, table, "core/agency_list.html", Area.PARTNERSHIP, can_edit=can(request.user, Area.PARTNERSHIP, Action.EDIT))
+    table = Table(
+        request,
+        scoped(Agency.objects.all(), request.user),
+        [
+            Column("Agency", lambda a: a.name, sort="name", link=True),
+            Column("Sector", lambda a: a.get_sector_display(), sort="sector"),
+            Column("Type", lambda a: a.partner_type, sort="is_statutory_partner"),
+            Column("Status", lambda a: "Active" if a.active else "Inactive", sort="active"),
+        ],
+        name="agencies",
+        search_fields=["name"],
+        filterset_class=AgencyFilter,
+        default_sort="name",
+    )
+    return list_page(
+        request,
+        table,
+        "core/agency_list.html",
+        Area.PARTNERSHIP,
+        can_edit=can(request.user, Area.PARTNERSHIP, Action.EDIT),
+    )
 
 
 @permission_required(Area.PARTNERSHIP)
 def agency_detail(request, pk):
     agency = get_scoped_object_or_404(Agency.objects.all(), request.user, pk=pk)
-    people = scoped(agency.people.filter(is_active=True), request.user) if can(request.user, Area.PEOPLE, Action.VIEW) else None
-    return render(request, "core/agency_detail.html", {
-        "agency": agency, "people": people,
-        "can_edit": can(request.user, Area.PARTNERSHIP, Action.EDIT),
-        "can_view_history": can(request.user, Area.PARTNERSHIP, Action.VIEW_HISTORY),
-    })
+    people = (
+        scoped(agency.people.filter(is_active=True), request.user)
+        if can(request.user, Area.PEOPLE, Action.VIEW)
+        else None
+    )
+    return render(
+        request,
+        "core/agency_detail.html",
+        {
+            "agency": agency,
+            "people": people,
+            "can_edit": can(request.user, Area.PARTNERSHIP, Action.EDIT),
+            "can_view_history": can(request.user, Area.PARTNERSHIP, Action.VIEW_HISTORY),
+        },
+    )
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def agency_create(request):
     form = AgencyForm(request.POST or None, instance=Agency(partnership=Partnership.current()))
-    return _form_page(request, form, title="Add an agency", success_url=reverse("agency-list"),
-                      success_message=f"Added {request.POST.get('name', 'the agency')}.", back_url=reverse("agency-list"))
+    return form_page(
+        request,
+        form,
+        title="Add an agency",
+        success_url=reverse("agency-list"),
+        success_message=f"Added {request.POST.get('name', 'the agency')}.",
+        back_url=reverse("agency-list"),
+    )
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def agency_edit(request, pk):
     agency = get_scoped_object_or_404(Agency.objects.all(), request.user, Action.EDIT, pk=pk)
     form = AgencyForm(request.POST or None, instance=agency)
-    return _form_page(request, form, title=f"Change {agency}", success_url=agency.get_absolute_url(),
-                      success_message="Saved the agency's details.", back_url=agency.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=f"Change {agency}",
+        success_url=agency.get_absolute_url(),
+        success_message="Saved the agency's details.",
+        back_url=agency.get_absolute_url(),
+    )
 
 
 @permission_required(Area.PEOPLE)
 def person_list(request):
     people = scoped(User.objects.select_related("agency").prefetch_related("role_assignments"), request.user)
-    table = Table(request, people, [
-        Column("Name", lambda p: p.full_name, sort="full_name", link=True),
-        Column("Email", lambda p: p.email, sort="email"),
-        Column("Agency", lambda p: p.agency, sort="agency__name"),
-        Column("Roles", lambda p: ", ".join(sorted(str(r) for r in p.role_assignments.all() if r.ended_on is None))),
-        Column("Can sign in", lambda p: "Yes" if p.is_active else "No", sort="is_active"),
-    ], name="people", search_fields=["full_name", "email", "job_title"], filterset_class=PersonFilter, default_sort="full_name")
-    return _list_page(request, table, "core/person_list.html", Area.PEOPLE, can_edit=can(request.user, Area.PEOPLE, Action.EDIT))
+    table = Table(
+        request,
+        people,
+        [
+            Column("Name", lambda p: p.full_name, sort="full_name", link=True),
+            Column("Email", lambda p: p.email, sort="email"),
+            Column("Agency", lambda p: p.agency, sort="agency__name"),
+            Column(
+                "Roles", lambda p: ", ".join(sorted(str(r) for r in p.role_assignments.all() if r.ended_on is None))
+            ),
+            Column("Can sign in", lambda p: "Yes" if p.is_active else "No", sort="is_active"),
+        ],
+        name="people",
+        search_fields=["full_name", "email", "job_title"],
+        filterset_class=PersonFilter,
+        default_sort="full_name",
+    )
+    return list_page(
+        request, table, "core/person_list.html", Area.PEOPLE, can_edit=can(request.user, Area.PEOPLE, Action.EDIT)
+    )
 
 
 @permission_required(Area.PEOPLE)
 def person_detail(request, pk):
     person = get_scoped_object_or_404(User.objects.select_related("agency"), request.user, pk=pk)
-    return render(request, "core/person_detail.html", {
-        "person": person,
-        "assignments": person.role_assignments.select_related("agency").order_by("ended_on", "role"),
-        "can_edit": can(request.user, Area.PEOPLE, Action.EDIT) and scoped(User.objects.filter(pk=pk), request.user, Action.EDIT).exists(),
-        "can_view_history": can(request.user, Area.PEOPLE, Action.VIEW_HISTORY),
-        "perms_approve": can(request.user, Area.PEOPLE, Action.APPROVE),
-    })
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "assignments": person.role_assignments.select_related("agency").order_by("ended_on", "role"),
+            "can_edit": can(request.user, Area.PEOPLE, Action.EDIT)
+            and scoped(User.objects.filter(pk=pk), request.user, Action.EDIT).exists(),
+            "can_view_history": can(request.user, Area.PEOPLE, Action.VIEW_HISTORY),
+            "perms_approve": can(request.user, Area.PEOPLE, Action.APPROVE),
+        },
+    )
 
 
 def _agencies_for(user, action=Action.EDIT):
@@ -141,25 +189,42 @@ def _agencies_for(user, action=Action.EDIT):
 def person_create(request):
     form = PersonForm(request.POST or None, agencies=_agencies_for(request.user))
     form.instance.set_unusable_password()
-    return _form_page(request, form, title="Add a person", success_url=reverse("person-list"),
-                      success_message="Added the person. Give them a role, then they can set a password with ‘Forgotten your password?’.",
-                      back_url=reverse("person-list"))
+    return form_page(
+        request,
+        form,
+        title="Add a person",
+        success_url=reverse("person-list"),
+        success_message="Added the person. Give them a role, then they can set a password with ‘Forgotten your password?’.",
+        back_url=reverse("person-list"),
+    )
 
 
 @permission_required(Area.PEOPLE, Action.EDIT)
 def person_edit(request, pk):
     person = get_scoped_object_or_404(User.objects.all(), request.user, Action.EDIT, pk=pk)
     form = PersonForm(request.POST or None, instance=person, agencies=_agencies_for(request.user))
-    return _form_page(request, form, title=f"Change {person}", success_url=person.get_absolute_url(),
-                      success_message="Saved.", back_url=person.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=f"Change {person}",
+        success_url=person.get_absolute_url(),
+        success_message="Saved.",
+        back_url=person.get_absolute_url(),
+    )
 
 
 @permission_required(Area.PEOPLE, Action.APPROVE)
 def role_add(request, pk):
     person = get_scoped_object_or_404(User.objects.all(), request.user, Action.APPROVE, pk=pk)
     form = RoleAssignmentForm(request.POST or None, user=person, agencies=Agency.objects.filter(active=True))
-    return _form_page(request, form, title=f"Give {person} a role", success_url=person.get_absolute_url(),
-                      success_message="Role added.", back_url=person.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=f"Give {person} a role",
+        success_url=person.get_absolute_url(),
+        success_message="Role added.",
+        back_url=person.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -176,53 +241,88 @@ def role_end(request, pk, assignment_pk):
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def reporting_year_list(request):
     partnership = Partnership.current()
-    return render(request, "core/reporting_year_list.html", {
-        "years": ReportingYear.objects.filter(partnership=partnership),
-        "priorities": Priority.objects.filter(partnership=partnership).select_related("first_year", "last_year"),
-    })
+    return render(
+        request,
+        "core/reporting_year_list.html",
+        {
+            "years": ReportingYear.objects.filter(partnership=partnership),
+            "priorities": Priority.objects.filter(partnership=partnership).select_related("first_year", "last_year"),
+        },
+    )
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def reporting_year_create(request):
     form = ReportingYearForm(request.POST or None, partnership=Partnership.current())
-    return _form_page(request, form, title="Add a reporting year", success_url=reverse("reporting-year-list"),
-                      success_message="Added the reporting year.", back_url=reverse("reporting-year-list"))
+    return form_page(
+        request,
+        form,
+        title="Add a reporting year",
+        success_url=reverse("reporting-year-list"),
+        success_message="Added the reporting year.",
+        back_url=reverse("reporting-year-list"),
+    )
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def reporting_year_edit(request, pk):
     year = get_object_or_404(ReportingYear, pk=pk, partnership=Partnership.current())
     form = ReportingYearForm(request.POST or None, instance=year, partnership=year.partnership)
-    return _form_page(request, form, title=f"Change {year}", success_url=reverse("reporting-year-list"),
-                      success_message=f"Saved {year}.", back_url=reverse("reporting-year-list"))
+    return form_page(
+        request,
+        form,
+        title=f"Change {year}",
+        success_url=reverse("reporting-year-list"),
+        success_message=f"Saved {year}.",
+        back_url=reverse("reporting-year-list"),
+    )
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def priority_create(request):
     form = PriorityForm(request.POST or None, partnership=Partnership.current())
-    return _form_page(request, form, title="Add a priority", success_url=reverse("reporting-year-list"),
-                      success_message="Added the priority.", back_url=reverse("reporting-year-list"))
+    return form_page(
+        request,
+        form,
+        title="Add a priority",
+        success_url=reverse("reporting-year-list"),
+        success_message="Added the priority.",
+        back_url=reverse("reporting-year-list"),
+    )
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
 def priority_edit(request, pk):
     priority = get_object_or_404(Priority, pk=pk, partnership=Partnership.current())
     form = PriorityForm(request.POST or None, instance=priority, partnership=priority.partnership)
-    return _form_page(request, form, title=f"Change {priority}", success_url=reverse("reporting-year-list"),
-                      success_message=f"Saved {priority}.", back_url=reverse("reporting-year-list"))
+    return form_page(
+        request,
+        form,
+        title=f"Change {priority}",
+        success_url=reverse("reporting-year-list"),
+        success_message=f"Saved {priority}.",
+        back_url=reverse("reporting-year-list"),
+    )
 
 
 @permission_required(Area.AUDIT_TRAIL)
 def audit_trail(request):
-    table = Table(request, AuditEntry.objects.all(), [
-        Column("When", lambda e: e.at, sort="at"),
-        Column("Who", lambda e: e.actor_label, sort="actor_label"),
-        Column("Change", lambda e: e.get_action_display(), sort="action"),
-        Column("Record type", lambda e: e.record_type, sort="record_type"),
-        Column("Record", lambda e: f"{e.object_repr} (#{e.object_id})", link=True),
-        Column("Fields changed", lambda e: ", ".join(e.changes)),
-    ], name="audit-trail", filterset_class=AuditEntryFilter, default_sort="-at")
-    return _list_page(request, table, "core/audit_trail.html", Area.AUDIT_TRAIL)
+    table = Table(
+        request,
+        AuditEntry.objects.all(),
+        [
+            Column("When", lambda e: e.at, sort="at"),
+            Column("Who", lambda e: e.actor_label, sort="actor_label"),
+            Column("Change", lambda e: e.get_action_display(), sort="action"),
+            Column("Record type", lambda e: e.record_type, sort="record_type"),
+            Column("Record", lambda e: f"{e.object_repr} (#{e.object_id})", link=True),
+            Column("Fields changed", lambda e: ", ".join(e.changes)),
+        ],
+        name="audit-trail",
+        filterset_class=AuditEntryFilter,
+        default_sort="-at",
+    )
+    return list_page(request, table, "core/audit_trail.html", Area.AUDIT_TRAIL)
 
 
 @permission_required(Area.AUDIT_TRAIL)
@@ -234,22 +334,33 @@ def audit_entry_detail(request, pk):
 
 @permission_required(Area.AUDIT_TRAIL)
 def access_log(request):
-    table = Table(request, AccessLogEntry.objects.all(), [
-        Column("When", lambda e: e.at, sort="at"),
-        Column("Who", lambda e: e.user_label, sort="user_label"),
-        Column("Event", lambda e: e.get_event_display(), sort="event"),
-        Column("Record", lambda e: e.object_repr),
-        Column("Page", lambda e: e.path),
-        Column("Address", lambda e: e.ip_address),
-    ], name="access-log", filterset_class=AccessLogFilter, default_sort="-at")
-    return _list_page(request, table, "core/access_log.html", Area.AUDIT_TRAIL)
+    table = Table(
+        request,
+        AccessLogEntry.objects.all(),
+        [
+            Column("When", lambda e: e.at, sort="at"),
+            Column("Who", lambda e: e.user_label, sort="user_label"),
+            Column("Event", lambda e: e.get_event_display(), sort="event"),
+            Column("Record", lambda e: e.object_repr),
+            Column("Page", lambda e: e.path),
+            Column("Address", lambda e: e.ip_address),
+        ],
+        name="access-log",
+        filterset_class=AccessLogFilter,
+        default_sort="-at",
+    )
+    return list_page(request, table, "core/access_log.html", Area.AUDIT_TRAIL)
 
 
 def account(request):
-    return render(request, "core/account.html", {
-        "has_two_factor": any(True for _ in devices_for_user(request.user, confirmed=True)),
-        "roles": request.user.active_role_assignments(),
-    })
+    return render(
+        request,
+        "core/account.html",
+        {
+            "has_two_factor": any(True for _ in devices_for_user(request.user, confirmed=True)),
+            "roles": request.user.active_role_assignments(),
+        },
+    )
 
 
 @permission_required(Area.PARTNERSHIP)
@@ -278,7 +389,9 @@ def _safe_next(request) -> str:
 def two_factor_setup(request):
     if any(True for _ in devices_for_user(request.user, confirmed=True)):
         return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': _safe_next(request)})}")
-    device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "Authenticator app"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
     form = TwoFactorTokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
@@ -286,8 +399,12 @@ def two_factor_setup(request):
         otp_login(request, device)
         messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
         return redirect(_safe_next(request))
-    return render(request, "core/two_factor_setup.html", {"form": form, "secret": b32encode(device.bin_key).decode(), "next": _safe_next(request)},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/two_factor_setup.html",
+        {"form": form, "secret": b32encode(device.bin_key).decode(), "next": _safe_next(request)},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @two_factor_exempt
@@ -308,5 +425,9 @@ def two_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         otp_login(request, device)
         return redirect(_safe_next(request))
-    return render(request, "core/two_factor_verify.html", {"form": form, "next": _safe_next(request)},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request)},
+        status=400 if request.method == "POST" else 200,
+    )

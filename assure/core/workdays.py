@@ -42,9 +42,7 @@ def working_days_between(start: date, end: date) -> int:
         if (start + timedelta(days=whole_weeks * 7 + offset)).weekday() < 5:
             count += 1
     holidays_in_range = sum(
-        1
-        for holiday in bank_holidays(start.year, end.year)
-        if start < holiday <= end and holiday.weekday() < 5
+        1 for holiday in bank_holidays(start.year, end.year) if start < holiday <= end and holiday.weekday() < 5
     )
     return count - holidays_in_range
 

@@ -34,6 +34,8 @@ def test_loading_twice_changes_nothing(db, tmp_path, settings):
 def test_the_demo_accounts_sign_in_with_the_printed_password(client, db, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     call_command("demo")
-    password = next(line for line in (tmp_path / "demo-sign-in.txt").read_text().splitlines() if line.startswith("Password:")).split(": ")[1]
+    password = next(
+        line for line in (tmp_path / "demo-sign-in.txt").read_text().splitlines() if line.startswith("Password:")
+    ).split(": ")[1]
     response = client.post("/sign-in/", {"username": DEMO_ACCOUNTS[0].email, "password": password})
     assert response.status_code == 302

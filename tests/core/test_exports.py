@@ -34,4 +34,10 @@ def test_search_and_pagination(admin_client, partnership):
     assert first.context["table"].page.paginator.count == 30
     assert len(list(first.context["table"].rows())) == 25
     second = admin_client.get(reverse("agency-list"), {"q": "school", "page": 2})
-    assert [row[0]["value"] for row in second.context["table"].rows()] == ["School 25", "School 26", "School 27", "School 28", "School 29"]
+    assert [row[0]["value"] for row in second.context["table"].rows()] == [
+        "School 25",
+        "School 26",
+        "School 27",
+        "School 28",
+        "School 29",
+    ]

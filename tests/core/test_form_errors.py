@@ -17,8 +17,12 @@ def test_bad_input_shows_the_error_summary_and_saves_nothing(admin_client, partn
 
 
 def test_good_input_saves_and_says_so(admin_client, partnership):
-    response = admin_client.post(reverse("agency-create"), {"name": "Test Housing", "sector": "housing", "active": "on"}, follow=True)
-    assert Agency.objects.filter(name="Test Housing", sector="housing", active=True, is_statutory_partner=False).exists()
+    response = admin_client.post(
+        reverse("agency-create"), {"name": "Test Housing", "sector": "housing", "active": "on"}, follow=True
+    )
+    assert Agency.objects.filter(
+        name="Test Housing", sector="housing", active=True, is_statutory_partner=False
+    ).exists()
     assert "Added Test Housing." in response.content.decode()
 
 
@@ -30,6 +34,8 @@ def test_a_duplicate_agency_name_is_refused(admin_client, police):
 
 
 def test_an_agency_lead_role_needs_an_agency(admin_client, admin_user):
-    response = admin_client.post(reverse("role-add", args=[admin_user.pk]), {"role": "agency_lead", "started_on": "01/04/2020"})
+    response = admin_client.post(
+        reverse("role-add", args=[admin_user.pk]), {"role": "agency_lead", "started_on": "01/04/2020"}
+    )
     assert response.status_code == 400
     assert "Choose the agency this person leads for." in response.content.decode()

@@ -2,7 +2,15 @@ from datetime import date
 
 import pytest
 
-from assure.core.periods import Period, add_months, quarter, quarter_of, reporting_year, reporting_year_start, rolling_year
+from assure.core.periods import (
+    Period,
+    add_months,
+    quarter,
+    quarter_of,
+    reporting_year,
+    reporting_year_start,
+    rolling_year,
+)
 
 
 def test_it_clamps_month_arithmetic_to_the_month_end():
@@ -28,7 +36,9 @@ def test_quarters_follow_the_reporting_year():
 
 
 def test_a_rolling_year_is_the_twelve_months_to_a_day():
-    assert rolling_year(date(2019, 12, 31)) == Period(date(2019, 1, 1), date(2019, 12, 31), "12 months to 31 December 2019")
+    assert rolling_year(date(2019, 12, 31)) == Period(
+        date(2019, 1, 1), date(2019, 12, 31), "12 months to 31 December 2019"
+    )
 
 
 def test_a_period_cannot_end_before_it_starts():

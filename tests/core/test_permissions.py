@@ -1,8 +1,8 @@
 from django.test import Client
 from django.urls import reverse
 
-from assure.core.permissions import GRANTS, Action, Area, Role, Scope, reach, scoped
 from assure.core.models import User
+from assure.core.permissions import GRANTS, Action, Area, Role, Scope, reach, scoped
 
 
 def test_a_scrutineer_can_read_and_export_but_never_change_anything():

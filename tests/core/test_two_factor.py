@@ -25,7 +25,9 @@ def test_an_analyst_must_set_up_two_factor_in_production(production_two_factor, 
     setup = client.get(response.url)
     assert "Set up two-factor sign-in" in setup.content.decode()
     device = TOTPDevice.objects.get(user=analyst, confirmed=False)
-    wrong = client.post(reverse("two-factor-setup"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("two-factor-setup"), {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 400 and "That code is wrong or has expired" in wrong.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code makes the next attempt wait

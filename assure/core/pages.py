@@ -1,0 +1,32 @@
+"""The two page shapes most views share: a list (with search, filters and downloads) and a one-form page."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from .permissions import Action, Area, can, require
+from .tables import Table
+
+
+def list_page(request, table: Table, template: str, area: Area, **context):
+    """Render a list page, or its CSV/Excel download when one is asked for."""
+    if table.requested_export:
+        require(request.user, area, Action.EXPORT)
+        return table.export(table.requested_export)
+    return render(request, template, {"table": table, "can_export": can(request.user, area, Action.EXPORT), **context})
+
+
+def form_page(request, form, *, title: str, success_url: str, success_message: str, back_url: str, caption: str = ""):
+    """A page with one form: on valid input save it in one transaction; otherwise show the errors and save nothing."""
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, success_message)
+        return redirect(success_url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back_url": back_url, "caption": caption},
+        status=status,
+    )
