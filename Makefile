@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CSS := assure/core/static/dist/assure.css
 
-.PHONY: run test install install-dev assets chromium migrate clean
+.PHONY: run test install install-dev assets system-packages chromium clean
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,23 @@ install: $(VENV)/.runtime assets
 install-dev: $(VENV)/.dev assets
 assets: $(CSS)
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
+# Debian packages: Pango for WeasyPrint's PDFs, and Chromium for the browser tests
+# (never a downloaded browser build). Installed only when missing.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages: $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+endef
+
+system-packages:
+	$(call apt_install,$(RUNTIME_PACKAGES))
+
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+	$(call apt_install,$(TEST_PACKAGES))
 
 run: export ASSURE_ENV ?= demo
-run: install
+run: install system-packages
 	$(BIN)/assure migrate --no-input
 	$(BIN)/assure demo --if-empty
 	@echo "Assure is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
