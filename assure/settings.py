@@ -133,6 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too: the browser tests' server answers requests on several threads at
+    # once, which an in-memory database serialises with "table is locked" errors.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-assure-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -233,6 +236,8 @@ STORAGES = {
 # that check permission; MEDIA_URL is deliberately unset.
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest child-level extract an analyst may upload (a large authority's Annex A workbook).
+ASSURE_EXTRACT_MAX_BYTES = int(os.environ.get("ASSURE_EXTRACT_MAX_MB", "500")) * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -246,7 +251,15 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "assure@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-TASKS = {"default": {"BACKEND": os.environ.get("ASSURE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Production queues background work for `assure db_worker`; a demo or developer's machine runs it at once.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "ASSURE_TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend" if PRODUCTION else "django_tasks.backends.immediate.ImmediateBackend",
+        )
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -26,8 +26,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def run_tasks_immediately(settings):
+def isolated_settings(settings, tmp_path):
+    """Background tasks run at once, and files (uploads, Parquet data) go to the test's own folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = tmp_path / "var"
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "var" / "uploads"}}}
 
 
 @pytest.fixture
@@ -39,12 +43,16 @@ def partnership(db):
 
 @pytest.fixture
 def police(partnership):
-    return Agency.objects.create(partnership=partnership, name="Test Police", sector=Sector.POLICE, is_statutory_partner=True)
+    return Agency.objects.create(
+        partnership=partnership, name="Test Police", sector=Sector.POLICE, is_statutory_partner=True
+    )
 
 
 @pytest.fixture
 def council(partnership):
-    return Agency.objects.create(partnership=partnership, name="Test Council", sector=Sector.LOCAL_AUTHORITY, is_statutory_partner=True)
+    return Agency.objects.create(
+        partnership=partnership, name="Test Council", sector=Sector.LOCAL_AUTHORITY, is_statutory_partner=True
+    )
 
 
 @pytest.fixture
@@ -52,7 +60,10 @@ def make_person(partnership):
     def make(role: Role | None, agency: Agency, email: str | None = None, **fields) -> User:
         person = User.objects.create_user(
             email or f"{role or 'nobody'}.{agency.pk}.{User.objects.count()}@test.example",
-            PASSWORD, full_name=fields.pop("full_name", f"{role} of {agency}"), agency=agency, **fields,
+            PASSWORD,
+            full_name=fields.pop("full_name", f"{role} of {agency}"),
+            agency=agency,
+            **fields,
         )
         if role:
             RoleAssignment.objects.create(user=person, role=role, agency=agency if role == Role.AGENCY_LEAD else None)

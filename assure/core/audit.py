@@ -148,3 +148,14 @@ class AuditedModel(models.Model):
         from .models import AuditEntry
 
         return AuditEntry.objects.filter(record_type=self._meta.label, object_id=str(self.pk))
+
+
+class DerivedRecord(models.Model):
+    """A record computed from audited records (indicator results, loaded benchmark figures).
+
+    It is rebuilt rather than edited, so it is not audited field by field: the run that
+    made it is an audited record, and so are the inputs it was made from.
+    """
+
+    class Meta:
+        abstract = True

@@ -54,7 +54,8 @@ class Area(models.TextChoices):
     PEOPLE = "people", "People and roles"
     AUDIT_TRAIL = "audit_trail", "Audit trail and access log"
     CHILD_LEVEL = "child_level", "Child-level data"
-    PERFORMANCE = "performance", "Performance dashboards and agency returns"
+    PERFORMANCE = "performance", "Performance dashboards"
+    AGENCY_RETURNS = "agency_returns", "Agencies' quarterly returns"
     TRAINING = "training", "Training"
     AUDITS = "audits", "Audits and inspections"
     ACTIONS = "actions", "Action register"
@@ -91,7 +92,7 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
         **_grant(Scope.PARTNERSHIP, READ_EXPORT, Area.CHILD_LEVEL, Area.REVIEWS),
     },
     Role.ANALYST: {
-        **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.CHILD_LEVEL, Area.PERFORMANCE),
+        **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.CHILD_LEVEL, Area.PERFORMANCE, Area.AGENCY_RETURNS),
         **_grant(
             Scope.PARTNERSHIP, READ_EXPORT, Area.PARTNERSHIP, Area.TRAINING, Area.AUDITS, Area.ACTIONS, Area.REPORTS
         ),
@@ -101,7 +102,7 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
         **_grant(
             Scope.AGENCY,
             (Action.VIEW, Action.EDIT, Action.EXPORT),
-            Area.PERFORMANCE,
+            Area.AGENCY_RETURNS,
             Area.TRAINING,
             Area.AUDITS,
             Area.ACTIONS,

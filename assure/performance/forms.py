@@ -1,0 +1,101 @@
+import csv
+import io
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+
+from assure.core.models import Agency, ReportingYear
+
+from .models import AggregateDataset, AggregateReturn
+from .services import ALLOWED_SUFFIXES
+
+
+class ExtractUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Extract file",
+        help_text="An Annex A workbook (.xlsx) or a zip of its list CSVs, a CIN census XML file, or an SSDA903 episodes CSV. "
+        "Child identifiers are pseudonymised as the file is read.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(
+                f"{upload.name} is a {suffix or 'file with no extension'}; upload " + ", ".join(ALLOWED_SUFFIXES.values()) + "."
+            )
+        if upload.size > settings.ASSURE_EXTRACT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024**2:,.0f} MB; the largest Assure accepts is "
+                f"{settings.ASSURE_EXTRACT_MAX_BYTES / 1024**2:,.0f} MB."
+            )
+        return upload
+
+
+class AggregateReturnStartForm(forms.Form):
+    dataset = forms.ModelChoiceField(queryset=AggregateDataset.objects.none(), label="Data set", empty_label=None)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), empty_label=None)
+    start_year = forms.TypedChoiceField(label="Reporting year", coerce=int)
+    quarter = forms.TypedChoiceField(choices=[(n, f"Q{n}") for n in (1, 2, 3, 4)], coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, partnership, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = AggregateDataset.objects.filter(partnership=partnership)
+        self.fields["agency"].queryset = agencies
+        self.fields["start_year"].choices = [(y.start_year, y.label) for y in ReportingYear.objects.filter(partnership=partnership)]
+
+    def clean(self):
+        cleaned = super().clean()
+        dataset, agency = cleaned.get("dataset"), cleaned.get("agency")
+        if dataset and agency and not dataset.agencies.filter(pk=agency.pk).exists():
+            raise forms.ValidationError(f"{agency} does not submit {dataset}. Choose one of the agencies that do.")
+        if dataset and agency and AggregateReturn.objects.filter(
+            dataset=dataset, agency=agency, start_year=cleaned.get("start_year"), quarter=cleaned.get("quarter")
+        ).exists():
+            raise forms.ValidationError("That return already exists: open it from the list to change it.")
+        return cleaned
+
+
+class AggregateValuesForm(forms.Form):
+    """One whole-number field per measure of the return's data set."""
+
+    def __init__(self, *args, aggregate_return: AggregateReturn, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {v.measure_id: v.value for v in aggregate_return.values.all()}
+        for measure in aggregate_return.dataset.measures.all():
+            self.fields[measure.code] = forms.IntegerField(
+                label=measure.label, min_value=0, max_value=10_000_000, initial=current.get(measure.pk),
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+                error_messages={"invalid": f"{measure.label} must be a whole number, such as 12",
+                                "min_value": f"{measure.label} cannot be less than 0"},
+            )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the return's history, for example what was wrong with the figures.",
+        error_messages={"required": "Enter the reason for reopening the return"},
+    )
+
+
+class AggregateReturnsCsvForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: agency, start_year, quarter, then one column per measure code. Rows land as drafts, all or none.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024**2:
+            raise forms.ValidationError("The CSV is larger than 5 MB; split it into smaller files.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text; save it from your spreadsheet as ‘CSV UTF-8’.") from None
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if not rows:
+            raise forms.ValidationError("The CSV has no rows under its header.")
+        self.rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in rows]
+        return upload

@@ -1,0 +1,128 @@
+"""Reads the dashboards, scorecards and reports share."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assure.core import periods
+from assure.core.disclosure import disclose
+
+from . import statistics
+from .catalogue import INDICATORS, PERCENT, RATE, Indicator
+from .engine.indicators import round_half_up
+from .models import AggregateReturn, AggregateValue, Benchmark, IndicatorResult, IndicatorRun, IndicatorTarget
+
+
+def latest_run(partnership) -> IndicatorRun | None:
+    return IndicatorRun.objects.filter(data_version__partnership=partnership).order_by("-started_at", "-pk").first()
+
+
+def available_years(run: IndicatorRun | None) -> list[int]:
+    if run is None:
+        return []
+    starts = run.results.filter(period_kind=IndicatorResult.PeriodKind.YEAR).values_list("period_start", flat=True).distinct()
+    return sorted({start.year for start in starts}, reverse=True)
+
+
+def display_value(indicator: Indicator, result: IndicatorResult | None) -> str:
+    """Appendix 3 style: percentages and rates to one decimal place, half up on the exact fraction."""
+    if result is None:
+        return "No data"
+    if result.value is None:
+        return "No cases"
+    if indicator.unit == PERCENT:
+        return f"{round_half_up(result.numerator, result.denominator):.1f}%"
+    if indicator.unit == RATE:
+        return f"{round_half_up(result.numerator, result.denominator, scale=10_000):,.1f}"
+    return f"{result.numerator:,}"
+
+
+@dataclass
+class Row:
+    label: str
+    result: IndicatorResult | None
+    shown: str
+    numerator: str
+    denominator: str
+
+
+def england_for(indicator_id: str, start_year: int) -> Benchmark | None:
+    return Benchmark.objects.filter(
+        indicator_id=indicator_id, geography="England", period_label=periods.reporting_year_label(start_year)
+    ).first()
+
+
+def target_for(partnership, indicator_id: str, start_year: int) -> IndicatorTarget | None:
+    return IndicatorTarget.objects.filter(partnership=partnership, indicator_id=indicator_id, start_year=start_year).first()
+
+
+def indicator_rows(run: IndicatorRun, indicator: Indicator, start_year: int, *, public: bool) -> list[Row]:
+    """The year's quarters then the year itself; in a public view counts of children from 1 to the threshold are hidden."""
+    year = periods.reporting_year(start_year)
+    wanted = [(IndicatorResult.PeriodKind.QUARTER, q) for q in periods.quarters(start_year)] + [(IndicatorResult.PeriodKind.YEAR, year)]
+    found = {
+        (r.period_kind, r.period_start): r
+        for r in run.results.filter(indicator_id=indicator.id, period_start__gte=year.start, period_end__lte=year.end)
+    }
+    results = [found.get((kind, period.start)) for kind, period in wanted]
+    numerators = disclose([[r.numerator if r else None for r in results]], public=public and indicator.unit != RATE)[0]
+    rows = []
+    for (kind, period), result, cell in zip(wanted, results, numerators):
+        hidden = cell.suppressed
+        rows.append(Row(
+            label=period.label if kind == IndicatorResult.PeriodKind.QUARTER else f"Year {period.label}",
+            result=result,
+            shown="[c]" if hidden else display_value(indicator, result),
+            numerator="[c]" if hidden else (f"{result.numerator:,}" if result else ""),
+            denominator=f"{result.denominator:,}" if result and result.denominator is not None else "",
+        ))
+    return rows
+
+
+def year_result(run: IndicatorRun, indicator_id: str, start_year: int) -> IndicatorResult | None:
+    year = periods.reporting_year(start_year)
+    return run.results.filter(indicator_id=indicator_id, period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year.start).first()
+
+
+def status_against(indicator: Indicator, value: float | None, comparator: float | None) -> str:
+    """'better', 'worse' or 'similar' given the indicator's polarity; '' when it has none."""
+    if value is None or comparator is None or indicator.polarity not in ("higher is better", "lower is better"):
+        return ""
+    if abs(value - comparator) < 0.05:
+        return "similar"
+    higher = value > comparator
+    return "better" if higher == (indicator.polarity == "higher is better") else "worse"
+
+
+def comparison_with_england(indicator: Indicator, result: IndicatorResult | None, england: Benchmark | None):
+    if result is None or england is None or result.value is None:
+        return None
+    if indicator.unit == PERCENT:
+        return statistics.compare_percentage(value=result.value, denominator=result.denominator, england=england.value)
+    if indicator.unit == RATE:
+        return statistics.compare_rate_per_10k(value=result.value, population=result.denominator, england=england.value)
+    return None
+
+
+def series_over_periods(run: IndicatorRun, indicator_id: str, kind: str, first: periods.Period, last: periods.Period):
+    return list(run.results.filter(indicator_id=indicator_id, period_kind=kind, period_start__gte=first.start,
+                                   period_end__lte=last.end).order_by("period_end"))
+
+
+def aggregate_series(partnership, dataset_code: str, measure_code: str, start_year: int, *, accepted_only: bool = True):
+    """Per quarter of the year, the sum over agencies of one measure of an aggregate data set (None where no return)."""
+    values = AggregateValue.objects.filter(
+        aggregate_return__dataset__partnership=partnership, aggregate_return__dataset__code=dataset_code,
+        measure__code=measure_code, aggregate_return__start_year=start_year,
+    )
+    if accepted_only:
+        values = values.filter(aggregate_return__status=AggregateReturn.Status.ACCEPTED)
+    totals: dict[int, int] = {}
+    for quarter, value in values.values_list("aggregate_return__quarter", "value"):
+        totals[quarter] = totals.get(quarter, 0) + value
+    return [(periods.quarter(start_year, q), totals.get(q)) for q in (1, 2, 3, 4)]
+
+
+def whole_percent(result: IndicatorResult | None) -> Decimal | None:
+    if result is None or result.value is None:
+        return None
+    return round_half_up(result.numerator, result.denominator, places=0)

@@ -1,0 +1,371 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from assure.core import periods
+from assure.core.access import log_access
+from assure.core.disclosure import disclose
+from assure.core.models import AccessLogEntry, Agency, Partnership
+from assure.core.pages import form_page, list_page
+from assure.core.permissions import Action, Area, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
+from assure.core.tables import Column, Table, export_response
+
+from . import charts, selectors, services
+from .catalogue import AREAS, COUNT, INDICATORS, in_area
+from .forms import AggregateReturnsCsvForm, AggregateReturnStartForm, AggregateValuesForm, ExtractUploadForm, ReasonForm
+from .models import AggregateDataset, AggregateReturn, Extract, IndicatorResult, IndicatorRun
+
+JOURNEY = [
+    ("contacts", "Contacts"), ("referrals", "Referrals"), ("assessments_completed", "Assessments completed"),
+    ("s47_enquiries", "Section 47 enquiries"), ("icpcs", "Initial conferences"), ("cpp_started", "Plans started"),
+    ("cla_started", "Started to be looked after"),
+]
+
+
+def _dashboard_context(request):
+    """The latest run, the chosen reporting year and whether the published (suppressed) view was asked for."""
+    partnership = Partnership.current()
+    run = selectors.latest_run(partnership)
+    years = selectors.available_years(run)
+    requested = request.GET.get("year", "")
+    year = int(requested) if requested.isdigit() and int(requested) in years else (years[0] if years else None)
+    public = request.GET.get("view") == "published"
+    return {"partnership": partnership, "run": run, "years": years, "year": year, "public": public,
+            "areas_menu": AREAS.items(), "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW)}
+
+
+def _area_table(context, indicators):
+    run, year, public = context["run"], context["year"], context["public"]
+    blocks = []
+    for indicator in indicators:
+        year_result = selectors.year_result(run, indicator.id, year)
+        # England's counts (642,980 referrals) say nothing about one partnership: compare rates and percentages only.
+        england = selectors.england_for(indicator.id, year) if indicator.unit != COUNT else None
+        target = selectors.target_for(context["partnership"], indicator.id, year)
+        blocks.append({
+            "indicator": indicator,
+            "rows": selectors.indicator_rows(run, indicator, year, public=public),
+            "england": england,
+            "target": target,
+            "status": selectors.status_against(indicator, year_result.value if year_result else None,
+                                               target.target if target else (england.value if england else None)),
+            "comparison": selectors.comparison_with_england(indicator, year_result, england),
+            "partial": bool(year_result and year_result.partial),
+        })
+    return blocks
+
+
+def _download(context, blocks, filename):
+    headers = ["Indicator", "Period", "Numerator", "Denominator", "Value", "England", "Target"]
+    rows = [
+        [b["indicator"].title, row.label, row.numerator, row.denominator, row.shown,
+         b["england"].value if b["england"] else "", b["target"].target if b["target"] else ""]
+        for b in blocks for row in b["rows"]
+    ]
+    suffix = "published" if context["public"] else "internal"
+    return export_response(filename=f"{filename}-{context['year']}-{suffix}", headers=headers, rows=rows,
+                           fmt=context["export"])
+
+
+@permission_required(Area.PERFORMANCE)
+def dashboard(request):
+    context = _dashboard_context(request)
+    if context["run"] and context["year"]:
+        context["areas"] = [
+            {"slug": slug, "title": title, "blocks": _area_table(context, in_area(slug)[:4])} for slug, title in AREAS.items()
+        ]
+    context["can_publish"] = can(request.user, Area.PERFORMANCE, Action.APPROVE)
+    return render(request, "performance/dashboard.html", context)
+
+
+@permission_required(Area.PERFORMANCE)
+def area_dashboard(request, area):
+    if area not in AREAS:
+        raise Http404("No such dashboard")
+    context = _dashboard_context(request)
+    context.update(area=area, area_title=AREAS[area])
+    if context["run"] and context["year"]:
+        context["blocks"] = _area_table(context, in_area(area))
+        if request.GET.get("export") in ("csv", "xlsx"):
+            require(request.user, Area.PERFORMANCE, Action.EXPORT)
+            context["export"] = request.GET["export"]
+            return _download(context, context["blocks"], area)
+    return render(request, "performance/area.html", context)
+
+
+@permission_required(Area.PERFORMANCE)
+def indicator_chart(request, indicator_id):
+    indicator = INDICATORS.get(indicator_id)
+    context = _dashboard_context(request)
+    if indicator is None or not context["run"] or not context["year"]:
+        raise Http404("No such chart")
+    rows = selectors.indicator_rows(context["run"], indicator, context["year"], public=context["public"])
+    if indicator.unit == COUNT:
+        rows = rows[:-1]  # a year's total beside its quarters would flatten them; the table has it
+    values = [None if r.shown == "[c]" or r.result is None else r.result.value for r in rows]
+    england = selectors.england_for(indicator.id, context["year"]) if indicator.unit != COUNT else None
+    svg = charts.bar_chart(
+        title=indicator.title, labels=[r.label.split(" ")[0] if r.label.startswith("Q") else "Year" for r in rows],
+        values=values, value_label=indicator.unit, reference=england.value if england else None,
+        reference_label=f"England {england.period_label}" if england else "",
+    )
+    return _svg_response(svg)
+
+
+def _svg_response(svg: bytes) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # An SVG shown through <img> runs no script; matplotlib styles its shapes inline.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response._csp_exempt = True
+    return response
+
+
+@permission_required(Area.PERFORMANCE)
+def journey(request):
+    context = _dashboard_context(request)
+    if context["run"] and context["year"]:
+        steps = [(label, selectors.year_result(context["run"], indicator_id, context["year"])) for indicator_id, label in JOURNEY]
+        context["steps"] = [{"label": label, "count": result.numerator if result else None} for label, result in steps]
+    return render(request, "performance/journey.html", context)
+
+
+@permission_required(Area.PERFORMANCE)
+def journey_chart(request):
+    context = _dashboard_context(request)
+    if not context["run"] or not context["year"]:
+        raise Http404("No data")
+    steps = [(label, selectors.year_result(context["run"], indicator_id, context["year"])) for indicator_id, label in JOURNEY]
+    return _svg_response(charts.bar_chart(
+        title=f"The child's journey, {periods.reporting_year_label(context['year'])}",
+        labels=[label for label, _ in steps], values=[r.numerator if r else None for _, r in steps],
+        value_label="children's records", horizontal=True,
+    ))
+
+
+@permission_required(Area.PERFORMANCE)
+def data_quality(request):
+    context = _dashboard_context(request)
+    if context["run"] and context["year"]:
+        year_start = selectors.year_result(context["run"], "referrals", context["year"]).period_start
+        context["quality"] = context["run"].data_quality.filter(period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year_start).first()
+        context["re_referrals"] = selectors.year_result(context["run"], "re_referrals_12m_pct", context["year"])
+        context["extracts"] = Extract.objects.filter(partnership=context["partnership"], status=Extract.Status.IMPORTED)
+    return render(request, "performance/data_quality.html", context)
+
+
+@require_POST
+@permission_required(Area.PERFORMANCE, Action.APPROVE)
+def run_publish(request, pk):
+    run = get_scoped_object_or_404(IndicatorRun.objects.all(), request.user, Action.APPROVE, pk=pk)
+    run.is_published = True
+    run.save()
+    messages.success(request, "These figures are now published: dashboards no longer mark them provisional.")
+    return redirect("performance:dashboard")
+
+
+@permission_required(Area.PERFORMANCE)
+def scorecard_neglect(request):
+    context = _dashboard_context(request)
+    run, year = context["run"], context["year"]
+    if run and year:
+        first, last = periods.quarter(year - 1, 2), periods.quarter(year, 4)
+        long_plans = {r.period_end: r for r in selectors.series_over_periods(run, "cpp_open_18m_pct", IndicatorResult.PeriodKind.QUARTER, first, last)}
+        repeats = {r.period_end: r for r in run.results.filter(
+            indicator_id="cpp_repeat_within_2y_neglect_pct", period_kind=IndicatorResult.PeriodKind.ROLLING,
+            period_end__gte=first.end, period_end__lte=last.end)}
+        quarter_list = [periods.quarter_of(day) for day in sorted(long_plans)]
+        context["quarters"] = [
+            {"label": q.label, "long": selectors.whole_percent(long_plans.get(q.end)), "repeat": selectors.whole_percent(repeats.get(q.end))}
+            for q in quarter_list
+        ]
+        context["started_neglect"] = selectors.year_result(run, "cpp_started_neglect_pct", year)
+        context["open_neglect"] = selectors.year_result(run, "cpp_open_neglect_pct", year)
+        context["gcp2"] = _aggregate_table(context, "gcp2")
+    return render(request, "performance/scorecard_neglect.html", context)
+
+
+def _aggregate_table(context, dataset_code):
+    dataset = AggregateDataset.objects.filter(partnership=context["partnership"], code=dataset_code).first()
+    if dataset is None:
+        return None
+    rows = []
+    for measure in dataset.measures.all():
+        series = selectors.aggregate_series(context["partnership"], dataset_code, measure.code, context["year"])
+        values = [value for _, value in series]
+        cells = disclose([values], public=context["public"] and measure.counts_people)[0]
+        rows.append({"label": measure.label, "cells": cells})
+    return {"dataset": dataset, "quarters": [f"Q{n}" for n in (1, 2, 3, 4)], "rows": rows}
+
+
+@permission_required(Area.PERFORMANCE)
+def scorecard_exploitation(request):
+    context = _dashboard_context(request)
+    latest_year = context["partnership"].reporting_years.order_by("-start_year").first()
+    context["year"] = context["year"] or (latest_year.start_year if latest_year else None)
+    if context["year"]:
+        context["exploitation"] = _aggregate_table(context, "exploitation")
+    return render(request, "performance/scorecard_exploitation.html", context)
+
+
+# Extracts ---------------------------------------------------------------------------------------------------------
+
+
+@permission_required(Area.CHILD_LEVEL)
+def extract_list(request):
+    table = Table(request, scoped(Extract.objects.select_related("uploaded_by"), request.user), [
+        Column("File", lambda e: e.original_name, sort="original_name", link=True),
+        Column("Format", lambda e: e.get_kind_display() if e.kind else "Not recognised", sort="kind"),
+        Column("Uploaded", lambda e: e.uploaded_at, sort="uploaded_at"),
+        Column("By", lambda e: e.uploaded_by, sort="uploaded_by__full_name"),
+        Column("Status", lambda e: e.get_status_display(), sort="status"),
+        Column("Rows imported", lambda e: e.rows_imported, numeric=True),
+        Column("Rows rejected", lambda e: len(e.row_errors), numeric=True),
+    ], name="extracts", search_fields=["original_name"], default_sort="-uploaded_at")
+    return list_page(request, table, "performance/extract_list.html", Area.CHILD_LEVEL,
+                     can_upload=can(request.user, Area.CHILD_LEVEL, Action.EDIT))
+
+
+@permission_required(Area.CHILD_LEVEL, Action.EDIT)
+def extract_upload(request):
+    form = ExtractUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            extract = services.extract_import(partnership=Partnership.current(), file=upload, original_name=upload.name,
+                                              uploaded_by=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if extract.status == Extract.Status.REJECTED:
+                messages.error(request, f"{extract.original_name} was not imported: {extract.rejection_reason}")
+            else:
+                messages.success(request, f"Imported {extract.rows_imported:,} records from {extract.original_name}; "
+                                          f"{len(extract.row_errors):,} rows were rejected.")
+            return redirect(extract.get_absolute_url())
+    return render(request, "core/form_page.html", {"form": form, "title": "Upload child-level data",
+                                                   "back_url": reverse("performance:extract-list")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required(Area.CHILD_LEVEL)
+def extract_detail(request, pk):
+    extract = get_scoped_object_or_404(Extract.objects.all(), request.user, pk=pk)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        require(request.user, Area.CHILD_LEVEL, Action.EXPORT)
+        log_access(request, extract, AccessLogEntry.Event.EXPORT, description=f"Row errors of {extract}")
+        columns = ["file", "sheet", "row", "column", "value", "expected"]
+        return export_response(filename=f"row-errors-{extract.pk}", headers=[c.title() for c in columns],
+                               rows=[[e.get(c) for c in columns] for e in extract.row_errors], fmt=request.GET["export"])
+    log_access(request, extract)
+    page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
+    return render(request, "performance/extract_detail.html", {"extract": extract, "errors": page,
+                                                               "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT)})
+
+
+# Agencies' quarterly returns ---------------------------------------------------------------------------------------
+
+
+def _submitting_agencies(user):
+    granted = require(user, Area.AGENCY_RETURNS, Action.EDIT)
+    agencies = Agency.objects.filter(active=True)
+    return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
+
+
+@permission_required(Area.AGENCY_RETURNS)
+def return_list(request):
+    returns = scoped(AggregateReturn.objects.select_related("dataset", "agency"), request.user)
+    table = Table(request, returns, [
+        Column("Return", lambda r: f"{r.dataset} {r.period.label}", link=True),
+        Column("Agency", lambda r: r.agency, sort="agency__name"),
+        Column("Year", lambda r: periods.reporting_year_label(r.start_year), sort="start_year"),
+        Column("Quarter", lambda r: f"Q{r.quarter}", sort="quarter"),
+        Column("Status", lambda r: r.get_status_display(), sort="status"),
+    ], name="agency-returns", search_fields=["agency__name", "dataset__name"], default_sort="-start_year")
+    return list_page(request, table, "performance/return_list.html", Area.AGENCY_RETURNS,
+                     can_edit=can(request.user, Area.AGENCY_RETURNS, Action.EDIT),
+                     can_approve=can(request.user, Area.AGENCY_RETURNS, Action.APPROVE))
+
+
+@permission_required(Area.AGENCY_RETURNS, Action.EDIT)
+def return_start(request):
+    form = AggregateReturnStartForm(request.POST or None, partnership=Partnership.current(), agencies=_submitting_agencies(request.user))
+    if request.method == "POST" and form.is_valid():
+        aggregate_return = AggregateReturn.objects.create(
+            dataset=form.cleaned_data["dataset"], agency=form.cleaned_data["agency"],
+            start_year=form.cleaned_data["start_year"], quarter=form.cleaned_data["quarter"])
+        return redirect(aggregate_return.get_absolute_url())
+    return render(request, "core/form_page.html", {"form": form, "title": "Start a quarterly return",
+                                                   "back_url": reverse("performance:return-list")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required(Area.AGENCY_RETURNS)
+def return_detail(request, pk):
+    aggregate_return = get_scoped_object_or_404(AggregateReturn.objects.select_related("dataset", "agency"), request.user, pk=pk)
+    editable = not aggregate_return.is_locked and aggregate_return.status == AggregateReturn.Status.DRAFT and scoped(
+        AggregateReturn.objects.filter(pk=pk), request.user, Action.EDIT).exists()
+    form = AggregateValuesForm(request.POST or None, aggregate_return=aggregate_return)
+    if request.method == "POST" and editable and form.is_valid():
+        services.aggregate_return_save(aggregate_return=aggregate_return, values=form.cleaned_data, by=request.user)
+        if "submit" in request.POST:
+            services.aggregate_return_submit(aggregate_return=aggregate_return, by=request.user)
+            messages.success(request, "Submitted. The partnership will check and accept the figures.")
+        else:
+            messages.success(request, "Saved as a draft.")
+        return redirect(aggregate_return.get_absolute_url())
+    return render(request, "performance/return_detail.html", {
+        "aggregate_return": aggregate_return, "form": form, "editable": editable,
+        "values": aggregate_return.values.select_related("measure"),
+        "can_approve": can(request.user, Area.AGENCY_RETURNS, Action.APPROVE), "reason_form": ReasonForm(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
+def return_accept(request, pk):
+    aggregate_return = get_scoped_object_or_404(AggregateReturn.objects.all(), request.user, Action.APPROVE, pk=pk)
+    try:
+        services.aggregate_return_accept(aggregate_return=aggregate_return, by=request.user)
+        messages.success(request, "Accepted. The return is locked.")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(aggregate_return.get_absolute_url())
+
+
+@permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
+def return_reopen(request, pk):
+    aggregate_return = get_scoped_object_or_404(AggregateReturn.objects.all(), request.user, Action.APPROVE, pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aggregate_return_reopen(aggregate_return=aggregate_return, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Reopened as a draft. The reason is kept in the return's history.")
+            return redirect(aggregate_return.get_absolute_url())
+    return render(request, "core/form_page.html", {"form": form, "title": f"Reopen {aggregate_return}",
+                                                   "back_url": aggregate_return.get_absolute_url()},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
+def returns_upload(request, dataset_pk):
+    dataset = get_scoped_object_or_404(AggregateDataset.objects.all(), request.user, pk=dataset_pk)
+    form = AggregateReturnsCsvForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.aggregate_returns_import_csv(dataset=dataset, rows=form.rows, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, f"Saved {len(saved)} returns as drafts.")
+            return redirect("performance:return-list")
+    return render(request, "core/form_page.html", {"form": form, "title": f"Upload {dataset} returns",
+                                                   "back_url": reverse("performance:return-list")},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,47 @@
+import pytest
+
+from assure.core.demo import DEMO_ACCOUNTS
+from assure.core.permissions import Role
+from tests.browser.conftest import check_accessibility, sign_in
+
+pytestmark = pytest.mark.browser
+
+ANALYST = next(a for a in DEMO_ACCOUNTS if a.role == Role.ANALYST)
+
+
+def test_the_analyst_reads_the_dashboard_and_the_data_quality_report(page, live_server, demo_partnership):
+    sign_in(page, live_server.url, ANALYST.email, demo_partnership)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Performance").click()
+    page.get_by_role("heading", name="Performance dashboard").wait_for()
+    check_accessibility(page, "performance-dashboard")
+
+    page.get_by_role("link", name="Front door: contacts and referrals").first.click()
+    page.get_by_role("heading", name="Front door: contacts and referrals").wait_for()
+    rate = page.get_by_role("table", name="Referral rate per 10,000 children, 2019-20")
+    assert "652.0" in rate.inner_text()
+    re_referrals = page.get_by_role("table", name="Re-referrals within 12 months, 2019-20")
+    assert "32.7%" in re_referrals.inner_text() and "1,001" in re_referrals.inner_text()
+    page.wait_for_load_state("load")
+    drawn = page.evaluate("() => [...document.querySelectorAll('img.assure-chart')].map(img => img.naturalWidth > 0)")
+    assert drawn and all(drawn), "every chart image loads"
+    check_accessibility(page, "performance-front-door")
+
+    page.get_by_role("link", name="Data quality").click()
+    page.get_by_role("heading", name="Data quality", level=1).wait_for()
+    text = page.inner_text("main")
+    assert "32.7% (1001 of 3061)" in text and "22.0% (581 of 2641)" in text
+    check_accessibility(page, "performance-data-quality")
+
+    page.get_by_role("link", name="Child's journey").click()
+    page.get_by_role("heading", name="The child's journey through the system").wait_for()
+    check_accessibility(page, "performance-journey")
+
+    page.get_by_role("link", name="Neglect scorecard").click()
+    page.get_by_role("heading", name="Neglect scorecard").wait_for()
+    assert "193" in page.get_by_role("table", name="Graded Care Profile 2 use, 2019-20").inner_text()
+    check_accessibility(page, "performance-neglect-scorecard")
+
+    page.get_by_role("link", name="Extracts").click()
+    page.get_by_role("link", name="solihull-annex-a-2015-2020-demo.zip").click()
+    page.get_by_role("heading", name="solihull-annex-a-2015-2020-demo.zip").wait_for()
+    check_accessibility(page, "performance-extract")
