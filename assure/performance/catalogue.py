@@ -4,7 +4,6 @@ area, owner and source system. The arithmetic lives in ``engine/indicators.py``.
 from dataclasses import dataclass
 
 from .engine.events import CATEGORIES
-from .engine.indicators import INDICATOR_IDS
 
 COUNT, PERCENT, RATE = "count", "percent", "rate per 10,000"
 HIGHER, LOWER, NEITHER = "higher is better", "lower is better", "neither"
@@ -34,8 +33,13 @@ class Indicator:
         return self.unit == COUNT
 
 
-_CATEGORY_TITLES = {"neglect": "neglect", "emotional": "emotional abuse", "physical": "physical abuse",
-                    "sexual": "sexual abuse", "multiple": "multiple categories"}
+_CATEGORY_TITLES = {
+    "neglect": "neglect",
+    "emotional": "emotional abuse",
+    "physical": "physical abuse",
+    "sexual": "sexual abuse",
+    "multiple": "multiple categories",
+}
 
 _DEFINITIONS = [
     Indicator("contacts", "Contacts", COUNT, NEITHER, "front-door"),
@@ -43,34 +47,126 @@ _DEFINITIONS = [
     Indicator("referral_rate_per_10k", "Referral rate per 10,000 children", RATE, NEITHER, "front-door"),
     Indicator("re_referrals_12m_pct", "Re-referrals within 12 months", PERCENT, LOWER, "front-door"),
     Indicator("referrals_nfa_pct", "Referrals with no further action", PERCENT, NEITHER, "front-door"),
-    Indicator("referrals_to_assessment_or_s47_pct", "Referrals proceeding to assessment or section 47", PERCENT, NEITHER, "front-door"),
-    Indicator("referrals_with_prior_early_help_pct", "Referrals with early help in the previous 12 months", PERCENT, NEITHER, "early-help"),
+    Indicator(
+        "referrals_to_assessment_or_s47_pct",
+        "Referrals proceeding to assessment or section 47",
+        PERCENT,
+        NEITHER,
+        "front-door",
+    ),
+    Indicator(
+        "referrals_with_prior_early_help_pct",
+        "Referrals with early help in the previous 12 months",
+        PERCENT,
+        NEITHER,
+        "early-help",
+    ),
     Indicator("early_help_started", "Early help assessments started", COUNT, NEITHER, "early-help"),
     Indicator("assessments_completed", "Assessments completed", COUNT, NEITHER, "assessment"),
-    Indicator("assessments_within_45wd_pct", "Assessments completed within 45 working days", PERCENT, HIGHER, "assessment"),
+    Indicator(
+        "assessments_within_45wd_pct", "Assessments completed within 45 working days", PERCENT, HIGHER, "assessment"
+    ),
     Indicator("s47_enquiries", "Section 47 enquiries started", COUNT, NEITHER, "assessment"),
     Indicator("s47_rate_per_10k", "Section 47 enquiries per 10,000 children", RATE, NEITHER, "assessment"),
     Indicator("icpcs", "Initial child protection conferences", COUNT, NEITHER, "assessment"),
-    Indicator("icpc_within_15wd_pct", "Initial conferences within 15 working days of the strategy discussion", PERCENT, HIGHER, "assessment"),
-    Indicator("icpc_to_cpp_pct", "Initial conferences leading to a child protection plan", PERCENT, NEITHER, "child-protection"),
+    Indicator(
+        "icpc_within_15wd_pct",
+        "Initial conferences within 15 working days of the strategy discussion",
+        PERCENT,
+        HIGHER,
+        "assessment",
+    ),
+    Indicator(
+        "icpc_to_cpp_pct",
+        "Initial conferences leading to a child protection plan",
+        PERCENT,
+        NEITHER,
+        "child-protection",
+    ),
     Indicator("cpp_started", "Child protection plans started", COUNT, NEITHER, "child-protection"),
-    *(Indicator(f"cpp_started_{c}_pct", f"Plans started under {_CATEGORY_TITLES[c]}", PERCENT, NEITHER, "child-protection") for c in CATEGORIES),
-    Indicator("cpp_open_at_end", "Children on a child protection plan", COUNT, NEITHER, "child-protection", stays_year_end=True),
-    Indicator("cpp_rate_per_10k", "Children on a plan per 10,000 children", RATE, NEITHER, "child-protection", stays_year_end=True),
-    *(Indicator(f"cpp_open_{c}_pct", f"Children on a plan: {_CATEGORY_TITLES[c]}", PERCENT, NEITHER, "child-protection", stays_year_end=True)
-      for c in CATEGORIES),
-    Indicator("cpp_open_18m_pct", "Children on a plan for 18 months or more", PERCENT, LOWER, "child-protection", stays_year_end=True),
-    Indicator("cpp_open_2y_pct", "Children on a plan for 2 years or more", PERCENT, LOWER, "child-protection", stays_year_end=True),
+    *(
+        Indicator(
+            f"cpp_started_{c}_pct", f"Plans started under {_CATEGORY_TITLES[c]}", PERCENT, NEITHER, "child-protection"
+        )
+        for c in CATEGORIES
+    ),
+    Indicator(
+        "cpp_open_at_end",
+        "Children on a child protection plan",
+        COUNT,
+        NEITHER,
+        "child-protection",
+        stays_year_end=True,
+    ),
+    Indicator(
+        "cpp_rate_per_10k",
+        "Children on a plan per 10,000 children",
+        RATE,
+        NEITHER,
+        "child-protection",
+        stays_year_end=True,
+    ),
+    *(
+        Indicator(
+            f"cpp_open_{c}_pct",
+            f"Children on a plan: {_CATEGORY_TITLES[c]}",
+            PERCENT,
+            NEITHER,
+            "child-protection",
+            stays_year_end=True,
+        )
+        for c in CATEGORIES
+    ),
+    Indicator(
+        "cpp_open_18m_pct",
+        "Children on a plan for 18 months or more",
+        PERCENT,
+        LOWER,
+        "child-protection",
+        stays_year_end=True,
+    ),
+    Indicator(
+        "cpp_open_2y_pct",
+        "Children on a plan for 2 years or more",
+        PERCENT,
+        LOWER,
+        "child-protection",
+        stays_year_end=True,
+    ),
     Indicator("cpp_ended_2y_pct", "Plans ended that lasted 2 years or more", PERCENT, LOWER, "child-protection"),
-    Indicator("cpp_second_or_subsequent_pct", "Plans that are a second or later plan", PERCENT, LOWER, "child-protection"),
+    Indicator(
+        "cpp_second_or_subsequent_pct", "Plans that are a second or later plan", PERCENT, LOWER, "child-protection"
+    ),
     Indicator("cpp_repeat_within_2y_pct", "Repeat plans within 2 years", PERCENT, LOWER, "child-protection"),
-    Indicator("cpp_repeat_within_2y_neglect_pct", "Repeat plans within 2 years (neglect)", PERCENT, LOWER, "child-protection"),
-    Indicator("cla_at_end", "Children looked after", COUNT, NEITHER, "looked-after", stays_year_end=True,
-              source="Children looked after return (SSDA903) / Annex A list 8"),
-    Indicator("cla_rate_per_10k", "Children looked after per 10,000 children", RATE, NEITHER, "looked-after", stays_year_end=True,
-              source="Children looked after return (SSDA903) / Annex A list 8"),
-    Indicator("cla_started", "Children starting to be looked after", COUNT, NEITHER, "looked-after",
-              source="Children looked after return (SSDA903) / Annex A list 8"),
+    Indicator(
+        "cpp_repeat_within_2y_neglect_pct", "Repeat plans within 2 years (neglect)", PERCENT, LOWER, "child-protection"
+    ),
+    Indicator(
+        "cla_at_end",
+        "Children looked after",
+        COUNT,
+        NEITHER,
+        "looked-after",
+        stays_year_end=True,
+        source="Children looked after return (SSDA903) / Annex A list 8",
+    ),
+    Indicator(
+        "cla_rate_per_10k",
+        "Children looked after per 10,000 children",
+        RATE,
+        NEITHER,
+        "looked-after",
+        stays_year_end=True,
+        source="Children looked after return (SSDA903) / Annex A list 8",
+    ),
+    Indicator(
+        "cla_started",
+        "Children starting to be looked after",
+        COUNT,
+        NEITHER,
+        "looked-after",
+        source="Children looked after return (SSDA903) / Annex A list 8",
+    ),
 ]
 
 INDICATORS: dict[str, Indicator] = {indicator.id: indicator for indicator in _DEFINITIONS}

@@ -7,22 +7,32 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot  # noqa: E402  (after choosing the file-only backend)
 
-matplotlib.rcParams.update({
-    "svg.fonttype": "none",
-    "svg.hashsalt": "assure",  # the same data draws the same file
-    "font.family": "sans-serif",
-    "font.size": 11,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-})
+matplotlib.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "assure",  # the same data draws the same file
+        "font.family": "sans-serif",
+        "font.size": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
 
 GOVUK_BLUE = "#1d70b8"
 GOVUK_DARK_GREY = "#505a5f"
 GOVUK_ORANGE = "#f47738"
 
 
-def bar_chart(*, title: str, labels: list[str], values: list[float | None], value_label: str,
-              reference: float | None = None, reference_label: str = "", horizontal: bool = False) -> bytes:
+def bar_chart(
+    *,
+    title: str,
+    labels: list[str],
+    values: list[float | None],
+    value_label: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    horizontal: bool = False,
+) -> bytes:
     """Bars for ``values`` (None draws no bar), with an optional reference line such as England's figure."""
     height = max(3.0, 0.45 * len(labels) + 1.2) if horizontal else 3.6
     figure, axes = pyplot.subplots(figsize=(7.5, height), dpi=100)
@@ -30,16 +40,26 @@ def bar_chart(*, title: str, labels: list[str], values: list[float | None], valu
         positions = range(len(labels))
         drawn = [value if value is not None else 0 for value in values]
         bars = (axes.barh if horizontal else axes.bar)(positions, drawn, color=GOVUK_BLUE)
-        for bar, value in zip(bars, values):
+        for bar, value in zip(bars, values, strict=True):
             if value is None:
                 continue
             text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
             if horizontal:
-                axes.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
-                              textcoords="offset points", va="center")
+                axes.annotate(
+                    text,
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                )
             else:
-                axes.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 3),
-                              textcoords="offset points", ha="center")
+                axes.annotate(
+                    text,
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                )
         if horizontal:
             axes.set_yticks(list(positions), labels)
             axes.invert_yaxis()

@@ -16,44 +16,69 @@ from .services import aggregate_return_accept, aggregate_return_save, aggregate_
 
 DEMO_EXTRACT_NAME = "solihull-annex-a-2015-2020-demo.zip"
 
-GCP2 = ("gcp2", "Graded Care Profile 2 use", "Quarterly return on the neglect assessment tool (section 3.2 of the 2019-20 report).", [
-    ("people_trained", "Total people trained in GCP2 to date"),
-    ("practitioners_using", "Practitioners who used the tool this quarter"),
-    ("families", "Families it was used with"),
-    ("children", "Children it was used with"),
-])
+GCP2 = (
+    "gcp2",
+    "Graded Care Profile 2 use",
+    "Quarterly return on the neglect assessment tool (section 3.2 of the 2019-20 report).",
+    [
+        ("people_trained", "Total people trained in GCP2 to date"),
+        ("practitioners_using", "Practitioners who used the tool this quarter"),
+        ("families", "Families it was used with"),
+        ("children", "Children it was used with"),
+    ],
+)
 GCP2_2019 = {1: (168, 7, 7, 24), 2: (168, 5, 7, 20), 3: (177, 5, 7, 20), 4: (193, 2, 2, 4)}
 
-EXPLOITATION = ("exploitation", "Exploitation", "Demo figures: the report says this data set was not yet agreed in 2019-20.", [
-    ("children_at_risk", "Children assessed as at risk of exploitation"),
-    ("nrm_referrals", "National Referral Mechanism referrals"),
-    ("missing_episodes", "Missing episodes of children"),
-    ("return_interviews", "Return home interviews completed"),
-])
+EXPLOITATION = (
+    "exploitation",
+    "Exploitation",
+    "Demo figures: the report says this data set was not yet agreed in 2019-20.",
+    [
+        ("children_at_risk", "Children assessed as at risk of exploitation"),
+        ("nrm_referrals", "National Referral Mechanism referrals"),
+        ("missing_episodes", "Missing episodes of children"),
+        ("return_interviews", "Return home interviews completed"),
+    ],
+)
 EXPLOITATION_2019 = {
     "West Midlands Police": {1: (0, 3, 61, 0), 2: (0, 2, 58, 0), 3: (0, 4, 66, 0), 4: (0, 1, 49, 0)},
-    "Solihull Metropolitan Borough Council": {1: (38, 2, 0, 41), 2: (41, 1, 0, 39), 3: (44, 3, 0, 47), 4: (40, 2, 0, 35)},
+    "Solihull Metropolitan Borough Council": {
+        1: (38, 2, 0, 41),
+        2: (41, 1, 0, 39),
+        3: (44, 3, 0, 47),
+        4: (40, 2, 0, 35),
+    },
 }
 
-TARGETS_2019 = {"re_referrals_12m_pct": 22.0, "assessments_within_45wd_pct": 85.0, "icpc_within_15wd_pct": 85.0,
-                "cpp_repeat_within_2y_pct": 10.0, "cpp_open_18m_pct": 5.0}
+TARGETS_2019 = {
+    "re_referrals_12m_pct": 22.0,
+    "assessments_within_45wd_pct": 85.0,
+    "icpc_within_15wd_pct": 85.0,
+    "cpp_repeat_within_2y_pct": 10.0,
+    "cpp_open_18m_pct": 5.0,
+}
 
 
 def _dataset(partnership, definition, agency_names):
     code, name, description, measures = definition
-    dataset, _ = AggregateDataset.objects.get_or_create(partnership=partnership, code=code,
-                                                        defaults={"name": name, "description": description})
+    dataset, _ = AggregateDataset.objects.get_or_create(
+        partnership=partnership, code=code, defaults={"name": name, "description": description}
+    )
     dataset.agencies.set(Agency.objects.filter(partnership=partnership, name__in=agency_names))
     for order, (measure_code, label) in enumerate(measures):
-        AggregateMeasure.objects.get_or_create(dataset=dataset, code=measure_code, defaults={"label": label, "order": order})
+        AggregateMeasure.objects.get_or_create(
+            dataset=dataset, code=measure_code, defaults={"label": label, "order": order}
+        )
     return dataset
 
 
 def _accepted_return(dataset, agency, start_year, quarter, figures):
-    aggregate_return, created = AggregateReturn.objects.get_or_create(dataset=dataset, agency=agency, start_year=start_year, quarter=quarter)
+    aggregate_return, created = AggregateReturn.objects.get_or_create(
+        dataset=dataset, agency=agency, start_year=start_year, quarter=quarter
+    )
     if created:
         codes = [m.code for m in dataset.measures.all()]
-        aggregate_return_save(aggregate_return=aggregate_return, values=dict(zip(codes, figures)), by=None)
+        aggregate_return_save(aggregate_return=aggregate_return, values=dict(zip(codes, figures, strict=True)), by=None)
         aggregate_return_submit(aggregate_return=aggregate_return, by=None)
         aggregate_return_accept(aggregate_return=aggregate_return, by=None)
 
@@ -61,13 +86,22 @@ def _accepted_return(dataset, agency, start_year, quarter, figures):
 def load_for(partnership) -> None:
     if not Benchmark.objects.exists():
         Benchmark.objects.bulk_create(
-            [Benchmark(indicator_id=r.indicator, geography=r.area, period_label=r.time_period, value=r.value, source=r.source)
-             for r in england_benchmarks()],
+            [
+                Benchmark(
+                    indicator_id=r.indicator,
+                    geography=r.area,
+                    period_label=r.time_period,
+                    value=r.value,
+                    source=r.source,
+                )
+                for r in england_benchmarks()
+            ],
             ignore_conflicts=True,
         )
     for indicator_id, target in TARGETS_2019.items():
-        IndicatorTarget.objects.get_or_create(partnership=partnership, indicator_id=indicator_id, start_year=2019,
-                                              defaults={"target": target})
+        IndicatorTarget.objects.get_or_create(
+            partnership=partnership, indicator_id=indicator_id, start_year=2019, defaults={"target": target}
+        )
     council = Agency.objects.get(partnership=partnership, name="Solihull Metropolitan Borough Council")
     gcp2 = _dataset(partnership, GCP2, [council.name])
     for quarter, figures in GCP2_2019.items():

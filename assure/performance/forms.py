@@ -5,9 +5,11 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
+from assure.core.forms import DATE_HINT, DateInput
 from assure.core.models import Agency, ReportingYear
 
-from .models import AggregateDataset, AggregateReturn
+from .catalogue import INDICATORS
+from .models import AggregateDataset, AggregateReturn, IndicatorTarget
 from .services import ALLOWED_SUFFIXES
 
 
@@ -23,7 +25,9 @@ class ExtractUploadForm(forms.Form):
         suffix = Path(upload.name).suffix.lower()
         if suffix not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(
-                f"{upload.name} is a {suffix or 'file with no extension'}; upload " + ", ".join(ALLOWED_SUFFIXES.values()) + "."
+                f"{upload.name} is a {suffix or 'file with no extension'}; upload "
+                + ", ".join(ALLOWED_SUFFIXES.values())
+                + "."
             )
         if upload.size > settings.ASSURE_EXTRACT_MAX_BYTES:
             raise forms.ValidationError(
@@ -43,16 +47,22 @@ class AggregateReturnStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dataset"].queryset = AggregateDataset.objects.filter(partnership=partnership)
         self.fields["agency"].queryset = agencies
-        self.fields["start_year"].choices = [(y.start_year, y.label) for y in ReportingYear.objects.filter(partnership=partnership)]
+        self.fields["start_year"].choices = [
+            (y.start_year, y.label) for y in ReportingYear.objects.filter(partnership=partnership)
+        ]
 
     def clean(self):
         cleaned = super().clean()
         dataset, agency = cleaned.get("dataset"), cleaned.get("agency")
         if dataset and agency and not dataset.agencies.filter(pk=agency.pk).exists():
             raise forms.ValidationError(f"{agency} does not submit {dataset}. Choose one of the agencies that do.")
-        if dataset and agency and AggregateReturn.objects.filter(
-            dataset=dataset, agency=agency, start_year=cleaned.get("start_year"), quarter=cleaned.get("quarter")
-        ).exists():
+        if (
+            dataset
+            and agency
+            and AggregateReturn.objects.filter(
+                dataset=dataset, agency=agency, start_year=cleaned.get("start_year"), quarter=cleaned.get("quarter")
+            ).exists()
+        ):
             raise forms.ValidationError("That return already exists: open it from the list to change it.")
         return cleaned
 
@@ -65,16 +75,22 @@ class AggregateValuesForm(forms.Form):
         current = {v.measure_id: v.value for v in aggregate_return.values.all()}
         for measure in aggregate_return.dataset.measures.all():
             self.fields[measure.code] = forms.IntegerField(
-                label=measure.label, min_value=0, max_value=10_000_000, initial=current.get(measure.pk),
+                label=measure.label,
+                min_value=0,
+                max_value=10_000_000,
+                initial=current.get(measure.pk),
                 widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
-                error_messages={"invalid": f"{measure.label} must be a whole number, such as 12",
-                                "min_value": f"{measure.label} cannot be less than 0"},
+                error_messages={
+                    "invalid": f"{measure.label} must be a whole number, such as 12",
+                    "min_value": f"{measure.label} cannot be less than 0",
+                },
             )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recorded in the return's history, for example what was wrong with the figures.",
         error_messages={"required": "Enter the reason for reopening the return"},
     )
@@ -93,9 +109,95 @@ class AggregateReturnsCsvForm(forms.Form):
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text; save it from your spreadsheet as ‘CSV UTF-8’.") from None
+            raise forms.ValidationError(
+                "The file is not UTF-8 text; save it from your spreadsheet as ‘CSV UTF-8’."
+            ) from None
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows:
             raise forms.ValidationError("The CSV has no rows under its header.")
         self.rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in rows]
         return upload
+
+
+class IndicatorTargetForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["indicator_id", "start_year", "target"]
+        labels = {"indicator_id": "Indicator", "start_year": "Reporting year"}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["indicator_id"] = forms.ChoiceField(
+            label="Indicator", choices=[(i.id, i.title) for i in INDICATORS.values()]
+        )
+        self.fields["start_year"] = forms.TypedChoiceField(
+            label="Reporting year",
+            coerce=int,
+            choices=[(y.start_year, y.label) for y in ReportingYear.objects.filter(partnership=partnership)],
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        clash = IndicatorTarget.objects.filter(
+            partnership=self.instance.partnership,
+            indicator_id=cleaned.get("indicator_id"),
+            start_year=cleaned.get("start_year"),
+        ).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("That indicator already has a target for that year: change the existing one.")
+        return cleaned
+
+
+class BenchmarksCsvForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: indicator_id, geography (for example ‘West Midlands’ or ‘Statistical neighbours’), "
+        "period (for example 2019-20), value, source. Rows land all or none.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            rows = list(csv.DictReader(io.StringIO(upload.read().decode("utf-8-sig"))))
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text; save it from your spreadsheet as ‘CSV UTF-8’."
+            ) from None
+        problems, self.rows = [], []
+        for number, row in enumerate(rows, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            try:
+                value = float(row.get("value", ""))
+            except ValueError:
+                problems.append(f"Row {number}: value {row.get('value')!r} is not a number")
+                continue
+            if row.get("indicator_id") not in INDICATORS:
+                problems.append(
+                    f"Row {number}: indicator_id {row.get('indicator_id')!r} is not one of Assure's indicators"
+                )
+            elif not row.get("geography") or not row.get("source"):
+                problems.append(f"Row {number}: geography and source are both needed")
+            elif len(row.get("period", "")) != 7 or row["period"][4] != "-":
+                problems.append(
+                    f"Row {number}: period {row.get('period')!r} should be a reporting year such as 2019-20"
+                )
+            else:
+                self.rows.append({**row, "value": value})
+        if problems:
+            raise forms.ValidationError(problems)
+        if not self.rows:
+            raise forms.ValidationError("The CSV has no rows under its header.")
+        return upload
+
+
+class CustomPeriodForm(forms.Form):
+    period_from = forms.DateField(label="From", widget=DateInput, help_text=DATE_HINT)
+    period_to = forms.DateField(label="To", widget=DateInput, help_text=DATE_HINT)
+    population = forms.IntegerField(label="0 to 17 population", min_value=1, help_text="For rates per 10,000.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period_from") and cleaned.get("period_to") and cleaned["period_to"] < cleaned["period_from"]:
+            self.add_error("period_to", "The end of the period must be the same as or after its start.")
+        return cleaned

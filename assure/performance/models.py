@@ -119,7 +119,8 @@ class IndicatorResult(DerivedRecord):
         ordering = ["indicator_id", "period_start", "period_end"]
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "indicator_id", "period_kind", "period_start", "period_end"], name="one_result_per_period"
+                fields=["run", "indicator_id", "period_kind", "period_start", "period_end"],
+                name="one_result_per_period",
             )
         ]
         indexes = [models.Index(fields=["indicator_id", "period_kind", "period_start"])]
@@ -176,6 +177,9 @@ class IndicatorTarget(AuditedModel):
     def __str__(self):
         return f"{self.indicator_id} {periods.reporting_year_label(self.start_year)}: {self.target}"
 
+    def get_absolute_url(self):
+        return reverse("performance:target-edit", args=[self.pk])
+
 
 class AggregateDataset(AuditedModel):
     """Figures that are not in child-level data, which agencies submit each quarter (GCP2 use, NRM referrals…)."""
@@ -186,7 +190,9 @@ class AggregateDataset(AuditedModel):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    agencies = models.ManyToManyField(Agency, related_name="aggregate_datasets", help_text="The agencies that submit it.")
+    agencies = models.ManyToManyField(
+        Agency, related_name="aggregate_datasets", help_text="The agencies that submit it."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -240,7 +246,9 @@ class AggregateReturn(AuditedModel):
     class Meta:
         ordering = ["-start_year", "-quarter", "dataset__name", "agency__name"]
         constraints = [
-            models.UniqueConstraint(fields=["dataset", "agency", "start_year", "quarter"], name="one_return_per_quarter")
+            models.UniqueConstraint(
+                fields=["dataset", "agency", "start_year", "quarter"], name="one_return_per_quarter"
+            )
         ]
 
     def __str__(self):

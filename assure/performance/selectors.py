@@ -7,7 +7,7 @@ from assure.core import periods
 from assure.core.disclosure import disclose
 
 from . import statistics
-from .catalogue import INDICATORS, PERCENT, RATE, Indicator
+from .catalogue import PERCENT, RATE, Indicator
 from .engine.indicators import round_half_up
 from .models import AggregateReturn, AggregateValue, Benchmark, IndicatorResult, IndicatorRun, IndicatorTarget
 
@@ -19,7 +19,11 @@ def latest_run(partnership) -> IndicatorRun | None:
 def available_years(run: IndicatorRun | None) -> list[int]:
     if run is None:
         return []
-    starts = run.results.filter(period_kind=IndicatorResult.PeriodKind.YEAR).values_list("period_start", flat=True).distinct()
+    starts = (
+        run.results.filter(period_kind=IndicatorResult.PeriodKind.YEAR)
+        .values_list("period_start", flat=True)
+        .distinct()
+    )
     return sorted({start.year for start in starts}, reverse=True)
 
 
@@ -52,13 +56,17 @@ def england_for(indicator_id: str, start_year: int) -> Benchmark | None:
 
 
 def target_for(partnership, indicator_id: str, start_year: int) -> IndicatorTarget | None:
-    return IndicatorTarget.objects.filter(partnership=partnership, indicator_id=indicator_id, start_year=start_year).first()
+    return IndicatorTarget.objects.filter(
+        partnership=partnership, indicator_id=indicator_id, start_year=start_year
+    ).first()
 
 
 def indicator_rows(run: IndicatorRun, indicator: Indicator, start_year: int, *, public: bool) -> list[Row]:
     """The year's quarters then the year itself; in a public view counts of children from 1 to the threshold are hidden."""
     year = periods.reporting_year(start_year)
-    wanted = [(IndicatorResult.PeriodKind.QUARTER, q) for q in periods.quarters(start_year)] + [(IndicatorResult.PeriodKind.YEAR, year)]
+    wanted = [(IndicatorResult.PeriodKind.QUARTER, q) for q in periods.quarters(start_year)] + [
+        (IndicatorResult.PeriodKind.YEAR, year)
+    ]
     found = {
         (r.period_kind, r.period_start): r
         for r in run.results.filter(indicator_id=indicator.id, period_start__gte=year.start, period_end__lte=year.end)
@@ -66,21 +74,25 @@ def indicator_rows(run: IndicatorRun, indicator: Indicator, start_year: int, *, 
     results = [found.get((kind, period.start)) for kind, period in wanted]
     numerators = disclose([[r.numerator if r else None for r in results]], public=public and indicator.unit != RATE)[0]
     rows = []
-    for (kind, period), result, cell in zip(wanted, results, numerators):
+    for (kind, period), result, cell in zip(wanted, results, numerators, strict=True):
         hidden = cell.suppressed
-        rows.append(Row(
-            label=period.label if kind == IndicatorResult.PeriodKind.QUARTER else f"Year {period.label}",
-            result=result,
-            shown="[c]" if hidden else display_value(indicator, result),
-            numerator="[c]" if hidden else (f"{result.numerator:,}" if result else ""),
-            denominator=f"{result.denominator:,}" if result and result.denominator is not None else "",
-        ))
+        rows.append(
+            Row(
+                label=period.label if kind == IndicatorResult.PeriodKind.QUARTER else f"Year {period.label}",
+                result=result,
+                shown="[c]" if hidden else display_value(indicator, result),
+                numerator="[c]" if hidden else (f"{result.numerator:,}" if result else ""),
+                denominator=f"{result.denominator:,}" if result and result.denominator is not None else "",
+            )
+        )
     return rows
 
 
 def year_result(run: IndicatorRun, indicator_id: str, start_year: int) -> IndicatorResult | None:
     year = periods.reporting_year(start_year)
-    return run.results.filter(indicator_id=indicator_id, period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year.start).first()
+    return run.results.filter(
+        indicator_id=indicator_id, period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year.start
+    ).first()
 
 
 def status_against(indicator: Indicator, value: float | None, comparator: float | None) -> str:
@@ -104,15 +116,20 @@ def comparison_with_england(indicator: Indicator, result: IndicatorResult | None
 
 
 def series_over_periods(run: IndicatorRun, indicator_id: str, kind: str, first: periods.Period, last: periods.Period):
-    return list(run.results.filter(indicator_id=indicator_id, period_kind=kind, period_start__gte=first.start,
-                                   period_end__lte=last.end).order_by("period_end"))
+    return list(
+        run.results.filter(
+            indicator_id=indicator_id, period_kind=kind, period_start__gte=first.start, period_end__lte=last.end
+        ).order_by("period_end")
+    )
 
 
 def aggregate_series(partnership, dataset_code: str, measure_code: str, start_year: int, *, accepted_only: bool = True):
     """Per quarter of the year, the sum over agencies of one measure of an aggregate data set (None where no return)."""
     values = AggregateValue.objects.filter(
-        aggregate_return__dataset__partnership=partnership, aggregate_return__dataset__code=dataset_code,
-        measure__code=measure_code, aggregate_return__start_year=start_year,
+        aggregate_return__dataset__partnership=partnership,
+        aggregate_return__dataset__code=dataset_code,
+        measure__code=measure_code,
+        aggregate_return__start_year=start_year,
     )
     if accepted_only:
         values = values.filter(aggregate_return__status=AggregateReturn.Status.ACCEPTED)

@@ -26,9 +26,23 @@ from .engine.events import EVENT_KINDS, ImportRejected, ImportResult, merge
 from .engine.indicators import compute
 from .engine.inputs import detect, read_input
 from .engine.pseudonymise import make_pseudonymiser
-from .models import AggregateReturn, AggregateValue, DataQualityResult, DataVersion, Extract, IndicatorResult, IndicatorRun
+from .models import (
+    AggregateReturn,
+    AggregateValue,
+    Benchmark,
+    DataQualityResult,
+    DataVersion,
+    Extract,
+    IndicatorResult,
+    IndicatorRun,
+)
 
-ALLOWED_SUFFIXES = {".xlsx": "an Annex A workbook", ".zip": "a zip of Annex A list CSVs", ".xml": "a CIN census XML file", ".csv": "an SSDA903 episodes CSV"}
+ALLOWED_SUFFIXES = {
+    ".xlsx": "an Annex A workbook",
+    ".zip": "a zip of Annex A list CSVs",
+    ".xml": "a CIN census XML file",
+    ".csv": "an SSDA903 episodes CSV",
+}
 # A zip may unpack to at most this much: protection against archive bombs.
 MAX_UNPACKED_BYTES = 4 * 1024**3
 
@@ -39,7 +53,9 @@ def _data_dir() -> Path:
 
 def pseudonymiser_for(partnership: Partnership):
     """HMAC-SHA256 under a key derived for this partnership, so two partnerships' pseudonyms never match."""
-    key = hmac.new(settings.ASSURE_PSEUDONYMISATION_KEY.encode(), f"partnership:{partnership.pk}".encode(), hashlib.sha256).digest()
+    key = hmac.new(
+        settings.ASSURE_PSEUDONYMISATION_KEY.encode(), f"partnership:{partnership.pk}".encode(), hashlib.sha256
+    ).digest()
     return make_pseudonymiser(key)
 
 
@@ -96,8 +112,13 @@ def extract_import(*, partnership: Partnership, file, original_name: str, upload
         digest.update(chunk)
     file.seek(0)
     with transaction.atomic():
-        extract = Extract(partnership=partnership, original_name=original_name, sha256=digest.hexdigest(),
-                          uploaded_by=uploaded_by, status=Extract.Status.REJECTED)
+        extract = Extract(
+            partnership=partnership,
+            original_name=original_name,
+            sha256=digest.hexdigest(),
+            uploaded_by=uploaded_by,
+            status=Extract.Status.REJECTED,
+        )
         extract.stored_file.save(f"{uuid.uuid4().hex}{suffix}", File(file), save=False)
         path = Path(extract.stored_file.path)
         try:
@@ -116,7 +137,9 @@ def extract_import(*, partnership: Partnership, file, original_name: str, upload
         extract.warnings = result.warnings
         extract.save()
         _write_events(result, _data_dir() / "extracts" / str(extract.pk))
-        earlier = Extract.objects.filter(partnership=partnership, extract_key=extract.extract_key, status=Extract.Status.IMPORTED)
+        earlier = Extract.objects.filter(
+            partnership=partnership, extract_key=extract.extract_key, status=Extract.Status.IMPORTED
+        )
         for replaced in earlier.exclude(pk=extract.pk):
             replaced.status = Extract.Status.REPLACED
             replaced.replaced_by = extract
@@ -127,14 +150,18 @@ def extract_import(*, partnership: Partnership, file, original_name: str, upload
 
 def data_version_build(*, partnership: Partnership) -> DataVersion:
     """Merge every extract in use into a new data version (natural keys across extracts)."""
-    extracts = list(Extract.objects.filter(partnership=partnership, status=Extract.Status.IMPORTED).order_by("uploaded_at", "pk"))
+    extracts = list(
+        Extract.objects.filter(partnership=partnership, status=Extract.Status.IMPORTED).order_by("uploaded_at", "pk")
+    )
     results = [_read_events(_data_dir() / "extracts" / str(e.pk), e.reference_date) for e in extracts]
     merged = merge(results) if results else ImportResult(tables={}, reference_date=None)
     folder = _data_dir() / "versions" / uuid.uuid4().hex
     if results:
         _write_events(merged, folder)
     version = DataVersion.objects.create(
-        partnership=partnership, folder=str(folder), reference_date=merged.reference_date,
+        partnership=partnership,
+        folder=str(folder),
+        reference_date=merged.reference_date,
         event_counts={kind: table.num_rows for kind, table in merged.tables.items()},
     )
     version.extracts.set(extracts)
@@ -157,8 +184,13 @@ def standard_periods(partnership: Partnership) -> list[tuple[str, periods.Period
         for quarter in year.quarters:
             found.append((IndicatorResult.PeriodKind.QUARTER, quarter, year.population_0_17))
             rolling = periods.rolling_year(quarter.end)
-            found.append((IndicatorResult.PeriodKind.ROLLING, periods.Period(rolling.start, rolling.end, f"12 months to {quarter.label}"),
-                          year.population_0_17))
+            found.append(
+                (
+                    IndicatorResult.PeriodKind.ROLLING,
+                    periods.Period(rolling.start, rolling.end, f"12 months to {quarter.label}"),
+                    year.population_0_17,
+                )
+            )
     return found
 
 
@@ -172,18 +204,81 @@ def indicator_run_compute(*, data_version: DataVersion) -> IndicatorRun:
         for kind, period, population in standard_periods(data_version.partnership):
             document = compute(events, period_from=period.start, period_to=period.end, population=population or 0)
             for indicator_id, result in document["indicators"].items():
-                results.append(IndicatorResult(
-                    run=run, indicator_id=indicator_id, period_kind=kind, period_start=period.start, period_end=period.end,
-                    period_label=period.label, population=population, numerator=result["numerator"],
-                    denominator=result["denominator"], value=result["value"], partial=result.get("partial", False),
-                ))
-            quality.append(DataQualityResult(run=run, period_kind=kind, period_start=period.start, period_end=period.end, period_label=period.label,
-                                             checks=document["data_quality"], warnings=document["warnings"]))
+                results.append(
+                    IndicatorResult(
+                        run=run,
+                        indicator_id=indicator_id,
+                        period_kind=kind,
+                        period_start=period.start,
+                        period_end=period.end,
+                        period_label=period.label,
+                        population=population,
+                        numerator=result["numerator"],
+                        denominator=result["denominator"],
+                        value=result["value"],
+                        partial=result.get("partial", False),
+                    )
+                )
+            quality.append(
+                DataQualityResult(
+                    run=run,
+                    period_kind=kind,
+                    period_start=period.start,
+                    period_end=period.end,
+                    period_label=period.label,
+                    checks=document["data_quality"],
+                    warnings=document["warnings"],
+                )
+            )
         IndicatorResult.objects.bulk_create(results, batch_size=1000)
         DataQualityResult.objects.bulk_create(quality)
         run.seconds = round(time.monotonic() - started, 3)
         run.save()
     return run
+
+
+def custom_period_compute(
+    *, run: IndicatorRun, period_from: date, period_to: date, population: int
+) -> list[IndicatorResult]:
+    """Every indicator for one custom period, stored with ``run`` (replacing an earlier computation of the same period)."""
+    events = _read_events(Path(run.data_version.folder), run.data_version.reference_date)
+    document = compute(events, period_from=period_from, period_to=period_to, population=population)
+    label = f"{period_from:%d %b %Y} to {period_to:%d %b %Y}"
+    with transaction.atomic():
+        run.results.filter(
+            period_kind=IndicatorResult.PeriodKind.CUSTOM, period_start=period_from, period_end=period_to
+        ).delete()
+        return IndicatorResult.objects.bulk_create(
+            [
+                IndicatorResult(
+                    run=run,
+                    indicator_id=indicator_id,
+                    period_kind=IndicatorResult.PeriodKind.CUSTOM,
+                    period_start=period_from,
+                    period_end=period_to,
+                    period_label=label,
+                    population=population,
+                    numerator=result["numerator"],
+                    denominator=result["denominator"],
+                    value=result["value"],
+                    partial=result.get("partial", False),
+                )
+                for indicator_id, result in document["indicators"].items()
+            ]
+        )
+
+
+def benchmarks_load(*, rows: list[dict]) -> int:
+    """Add or replace comparator figures (England, region, statistical neighbours), each with its year and source."""
+    with transaction.atomic():
+        for row in rows:
+            Benchmark.objects.update_or_create(
+                indicator_id=row["indicator_id"],
+                geography=row["geography"],
+                period_label=row["period"],
+                defaults={"value": row["value"], "source": row["source"]},
+            )
+    return len(rows)
 
 
 # Agencies' quarterly returns -------------------------------------------------------------------------------------
@@ -192,7 +287,9 @@ def indicator_run_compute(*, data_version: DataVersion) -> IndicatorRun:
 def aggregate_return_save(*, aggregate_return: AggregateReturn, values: dict, by) -> AggregateReturn:
     """Save an agency's figures as a draft (or re-draft one sent back). Locked returns cannot change."""
     if aggregate_return.is_locked:
-        raise ValidationError("This return has been accepted and is locked. Ask the partnership to unlock it, giving a reason.")
+        raise ValidationError(
+            "This return has been accepted and is locked. Ask the partnership to unlock it, giving a reason."
+        )
     with transaction.atomic():
         aggregate_return.save()
         for measure in aggregate_return.dataset.measures.all():
@@ -204,7 +301,8 @@ def aggregate_return_save(*, aggregate_return: AggregateReturn, values: dict, by
 
 def aggregate_return_submit(*, aggregate_return: AggregateReturn, by) -> AggregateReturn:
     missing = set(aggregate_return.dataset.measures.values_list("code", flat=True)) - set(
-        aggregate_return.values.values_list("measure__code", flat=True))
+        aggregate_return.values.values_list("measure__code", flat=True)
+    )
     if missing:
         raise ValidationError("Enter every figure before submitting.")
     if aggregate_return.status != AggregateReturn.Status.DRAFT:
@@ -246,8 +344,10 @@ def aggregate_returns_import_csv(*, dataset, rows: list[dict], by) -> list[Aggre
     for number, row in enumerate(rows, start=2):
         agency = agencies.get((row.get("agency") or "").strip().lower())
         if agency is None:
-            errors.append(f"Row {number}: agency {row.get('agency')!r} does not submit {dataset}; expected one of "
-                          + ", ".join(sorted(a.name for a in agencies.values())))
+            errors.append(
+                f"Row {number}: agency {row.get('agency')!r} does not submit {dataset}; expected one of "
+                + ", ".join(sorted(a.name for a in agencies.values()))
+            )
             continue
         try:
             start_year, quarter = int(row.get("start_year", "")), int(row.get("quarter", ""))
@@ -270,6 +370,7 @@ def aggregate_returns_import_csv(*, dataset, rows: list[dict], by) -> list[Aggre
     with transaction.atomic():
         for agency, start_year, quarter, values in parsed:
             aggregate_return, _ = AggregateReturn.objects.get_or_create(
-                dataset=dataset, agency=agency, start_year=start_year, quarter=quarter)
+                dataset=dataset, agency=agency, start_year=start_year, quarter=quarter
+            )
             saved.append(aggregate_return_save(aggregate_return=aggregate_return, values=values, by=by))
     return saved

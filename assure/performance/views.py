@@ -11,17 +11,47 @@ from assure.core.access import log_access
 from assure.core.disclosure import disclose
 from assure.core.models import AccessLogEntry, Agency, Partnership
 from assure.core.pages import form_page, list_page
-from assure.core.permissions import Action, Area, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
+from assure.core.permissions import (
+    Action,
+    Area,
+    Scope,
+    can,
+    get_scoped_object_or_404,
+    permission_required,
+    require,
+    scoped,
+)
 from assure.core.tables import Column, Table, export_response
 
 from . import charts, selectors, services
 from .catalogue import AREAS, COUNT, INDICATORS, in_area
-from .forms import AggregateReturnsCsvForm, AggregateReturnStartForm, AggregateValuesForm, ExtractUploadForm, ReasonForm
-from .models import AggregateDataset, AggregateReturn, Extract, IndicatorResult, IndicatorRun
+from .forms import (
+    AggregateReturnsCsvForm,
+    AggregateReturnStartForm,
+    AggregateValuesForm,
+    BenchmarksCsvForm,
+    CustomPeriodForm,
+    ExtractUploadForm,
+    IndicatorTargetForm,
+    ReasonForm,
+)
+from .models import (
+    AggregateDataset,
+    AggregateReturn,
+    Benchmark,
+    Extract,
+    IndicatorResult,
+    IndicatorRun,
+    IndicatorTarget,
+)
 
 JOURNEY = [
-    ("contacts", "Contacts"), ("referrals", "Referrals"), ("assessments_completed", "Assessments completed"),
-    ("s47_enquiries", "Section 47 enquiries"), ("icpcs", "Initial conferences"), ("cpp_started", "Plans started"),
+    ("contacts", "Contacts"),
+    ("referrals", "Referrals"),
+    ("assessments_completed", "Assessments completed"),
+    ("s47_enquiries", "Section 47 enquiries"),
+    ("icpcs", "Initial conferences"),
+    ("cpp_started", "Plans started"),
     ("cla_started", "Started to be looked after"),
 ]
 
@@ -34,8 +64,15 @@ def _dashboard_context(request):
     requested = request.GET.get("year", "")
     year = int(requested) if requested.isdigit() and int(requested) in years else (years[0] if years else None)
     public = request.GET.get("view") == "published"
-    return {"partnership": partnership, "run": run, "years": years, "year": year, "public": public,
-            "areas_menu": AREAS.items(), "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW)}
+    return {
+        "partnership": partnership,
+        "run": run,
+        "years": years,
+        "year": year,
+        "public": public,
+        "areas_menu": AREAS.items(),
+        "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW),
+    }
 
 
 def _area_table(context, indicators):
@@ -46,29 +83,43 @@ def _area_table(context, indicators):
         # England's counts (642,980 referrals) say nothing about one partnership: compare rates and percentages only.
         england = selectors.england_for(indicator.id, year) if indicator.unit != COUNT else None
         target = selectors.target_for(context["partnership"], indicator.id, year)
-        blocks.append({
-            "indicator": indicator,
-            "rows": selectors.indicator_rows(run, indicator, year, public=public),
-            "england": england,
-            "target": target,
-            "status": selectors.status_against(indicator, year_result.value if year_result else None,
-                                               target.target if target else (england.value if england else None)),
-            "comparison": selectors.comparison_with_england(indicator, year_result, england),
-            "partial": bool(year_result and year_result.partial),
-        })
+        blocks.append(
+            {
+                "indicator": indicator,
+                "rows": selectors.indicator_rows(run, indicator, year, public=public),
+                "england": england,
+                "target": target,
+                "status": selectors.status_against(
+                    indicator,
+                    year_result.value if year_result else None,
+                    target.target if target else (england.value if england else None),
+                ),
+                "comparison": selectors.comparison_with_england(indicator, year_result, england),
+                "partial": bool(year_result and year_result.partial),
+            }
+        )
     return blocks
 
 
 def _download(context, blocks, filename):
     headers = ["Indicator", "Period", "Numerator", "Denominator", "Value", "England", "Target"]
     rows = [
-        [b["indicator"].title, row.label, row.numerator, row.denominator, row.shown,
-         b["england"].value if b["england"] else "", b["target"].target if b["target"] else ""]
-        for b in blocks for row in b["rows"]
+        [
+            b["indicator"].title,
+            row.label,
+            row.numerator,
+            row.denominator,
+            row.shown,
+            b["england"].value if b["england"] else "",
+            b["target"].target if b["target"] else "",
+        ]
+        for b in blocks
+        for row in b["rows"]
     ]
     suffix = "published" if context["public"] else "internal"
-    return export_response(filename=f"{filename}-{context['year']}-{suffix}", headers=headers, rows=rows,
-                           fmt=context["export"])
+    return export_response(
+        filename=f"{filename}-{context['year']}-{suffix}", headers=headers, rows=rows, fmt=context["export"]
+    )
 
 
 @permission_required(Area.PERFORMANCE)
@@ -76,7 +127,8 @@ def dashboard(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
         context["areas"] = [
-            {"slug": slug, "title": title, "blocks": _area_table(context, in_area(slug)[:4])} for slug, title in AREAS.items()
+            {"slug": slug, "title": title, "blocks": _area_table(context, in_area(slug)[:4])}
+            for slug, title in AREAS.items()
         ]
     context["can_publish"] = can(request.user, Area.PERFORMANCE, Action.APPROVE)
     return render(request, "performance/dashboard.html", context)
@@ -109,8 +161,11 @@ def indicator_chart(request, indicator_id):
     values = [None if r.shown == "[c]" or r.result is None else r.result.value for r in rows]
     england = selectors.england_for(indicator.id, context["year"]) if indicator.unit != COUNT else None
     svg = charts.bar_chart(
-        title=indicator.title, labels=[r.label.split(" ")[0] if r.label.startswith("Q") else "Year" for r in rows],
-        values=values, value_label=indicator.unit, reference=england.value if england else None,
+        title=indicator.title,
+        labels=[r.label.split(" ")[0] if r.label.startswith("Q") else "Year" for r in rows],
+        values=values,
+        value_label=indicator.unit,
+        reference=england.value if england else None,
         reference_label=f"England {england.period_label}" if england else "",
     )
     return _svg_response(svg)
@@ -128,7 +183,10 @@ def _svg_response(svg: bytes) -> HttpResponse:
 def journey(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
-        steps = [(label, selectors.year_result(context["run"], indicator_id, context["year"])) for indicator_id, label in JOURNEY]
+        steps = [
+            (label, selectors.year_result(context["run"], indicator_id, context["year"]))
+            for indicator_id, label in JOURNEY
+        ]
         context["steps"] = [{"label": label, "count": result.numerator if result else None} for label, result in steps]
     return render(request, "performance/journey.html", context)
 
@@ -138,12 +196,18 @@ def journey_chart(request):
     context = _dashboard_context(request)
     if not context["run"] or not context["year"]:
         raise Http404("No data")
-    steps = [(label, selectors.year_result(context["run"], indicator_id, context["year"])) for indicator_id, label in JOURNEY]
-    return _svg_response(charts.bar_chart(
-        title=f"The child's journey, {periods.reporting_year_label(context['year'])}",
-        labels=[label for label, _ in steps], values=[r.numerator if r else None for _, r in steps],
-        value_label="children's records", horizontal=True,
-    ))
+    steps = [
+        (label, selectors.year_result(context["run"], indicator_id, context["year"])) for indicator_id, label in JOURNEY
+    ]
+    return _svg_response(
+        charts.bar_chart(
+            title=f"The child's journey, {periods.reporting_year_label(context['year'])}",
+            labels=[label for label, _ in steps],
+            values=[r.numerator if r else None for _, r in steps],
+            value_label="children's records",
+            horizontal=True,
+        )
+    )
 
 
 @permission_required(Area.PERFORMANCE)
@@ -151,7 +215,11 @@ def data_quality(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
         year_start = selectors.year_result(context["run"], "referrals", context["year"]).period_start
-        context["quality"] = context["run"].data_quality.filter(period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year_start).first()
+        context["quality"] = (
+            context["run"]
+            .data_quality.filter(period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year_start)
+            .first()
+        )
         context["re_referrals"] = selectors.year_result(context["run"], "re_referrals_12m_pct", context["year"])
         context["extracts"] = Extract.objects.filter(partnership=context["partnership"], status=Extract.Status.IMPORTED)
     return render(request, "performance/data_quality.html", context)
@@ -173,13 +241,28 @@ def scorecard_neglect(request):
     run, year = context["run"], context["year"]
     if run and year:
         first, last = periods.quarter(year - 1, 2), periods.quarter(year, 4)
-        long_plans = {r.period_end: r for r in selectors.series_over_periods(run, "cpp_open_18m_pct", IndicatorResult.PeriodKind.QUARTER, first, last)}
-        repeats = {r.period_end: r for r in run.results.filter(
-            indicator_id="cpp_repeat_within_2y_neglect_pct", period_kind=IndicatorResult.PeriodKind.ROLLING,
-            period_end__gte=first.end, period_end__lte=last.end)}
+        long_plans = {
+            r.period_end: r
+            for r in selectors.series_over_periods(
+                run, "cpp_open_18m_pct", IndicatorResult.PeriodKind.QUARTER, first, last
+            )
+        }
+        repeats = {
+            r.period_end: r
+            for r in run.results.filter(
+                indicator_id="cpp_repeat_within_2y_neglect_pct",
+                period_kind=IndicatorResult.PeriodKind.ROLLING,
+                period_end__gte=first.end,
+                period_end__lte=last.end,
+            )
+        }
         quarter_list = [periods.quarter_of(day) for day in sorted(long_plans)]
         context["quarters"] = [
-            {"label": q.label, "long": selectors.whole_percent(long_plans.get(q.end)), "repeat": selectors.whole_percent(repeats.get(q.end))}
+            {
+                "label": q.label,
+                "long": selectors.whole_percent(long_plans.get(q.end)),
+                "repeat": selectors.whole_percent(repeats.get(q.end)),
+            }
             for q in quarter_list
         ]
         context["started_neglect"] = selectors.year_result(run, "cpp_started_neglect_pct", year)
@@ -216,17 +299,29 @@ def scorecard_exploitation(request):
 
 @permission_required(Area.CHILD_LEVEL)
 def extract_list(request):
-    table = Table(request, scoped(Extract.objects.select_related("uploaded_by"), request.user), [
-        Column("File", lambda e: e.original_name, sort="original_name", link=True),
-        Column("Format", lambda e: e.get_kind_display() if e.kind else "Not recognised", sort="kind"),
-        Column("Uploaded", lambda e: e.uploaded_at, sort="uploaded_at"),
-        Column("By", lambda e: e.uploaded_by, sort="uploaded_by__full_name"),
-        Column("Status", lambda e: e.get_status_display(), sort="status"),
-        Column("Rows imported", lambda e: e.rows_imported, numeric=True),
-        Column("Rows rejected", lambda e: len(e.row_errors), numeric=True),
-    ], name="extracts", search_fields=["original_name"], default_sort="-uploaded_at")
-    return list_page(request, table, "performance/extract_list.html", Area.CHILD_LEVEL,
-                     can_upload=can(request.user, Area.CHILD_LEVEL, Action.EDIT))
+    table = Table(
+        request,
+        scoped(Extract.objects.select_related("uploaded_by"), request.user),
+        [
+            Column("File", lambda e: e.original_name, sort="original_name", link=True),
+            Column("Format", lambda e: e.get_kind_display() if e.kind else "Not recognised", sort="kind"),
+            Column("Uploaded", lambda e: e.uploaded_at, sort="uploaded_at"),
+            Column("By", lambda e: e.uploaded_by, sort="uploaded_by__full_name"),
+            Column("Status", lambda e: e.get_status_display(), sort="status"),
+            Column("Rows imported", lambda e: e.rows_imported, numeric=True),
+            Column("Rows rejected", lambda e: len(e.row_errors), numeric=True),
+        ],
+        name="extracts",
+        search_fields=["original_name"],
+        default_sort="-uploaded_at",
+    )
+    return list_page(
+        request,
+        table,
+        "performance/extract_list.html",
+        Area.CHILD_LEVEL,
+        can_upload=can(request.user, Area.CHILD_LEVEL, Action.EDIT),
+    )
 
 
 @permission_required(Area.CHILD_LEVEL, Action.EDIT)
@@ -235,20 +330,27 @@ def extract_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            extract = services.extract_import(partnership=Partnership.current(), file=upload, original_name=upload.name,
-                                              uploaded_by=request.user)
+            extract = services.extract_import(
+                partnership=Partnership.current(), file=upload, original_name=upload.name, uploaded_by=request.user
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:
             if extract.status == Extract.Status.REJECTED:
                 messages.error(request, f"{extract.original_name} was not imported: {extract.rejection_reason}")
             else:
-                messages.success(request, f"Imported {extract.rows_imported:,} records from {extract.original_name}; "
-                                          f"{len(extract.row_errors):,} rows were rejected.")
+                messages.success(
+                    request,
+                    f"Imported {extract.rows_imported:,} records from {extract.original_name}; "
+                    f"{len(extract.row_errors):,} rows were rejected.",
+                )
             return redirect(extract.get_absolute_url())
-    return render(request, "core/form_page.html", {"form": form, "title": "Upload child-level data",
-                                                   "back_url": reverse("performance:extract-list")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": "Upload child-level data", "back_url": reverse("performance:extract-list")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @permission_required(Area.CHILD_LEVEL)
@@ -258,12 +360,19 @@ def extract_detail(request, pk):
         require(request.user, Area.CHILD_LEVEL, Action.EXPORT)
         log_access(request, extract, AccessLogEntry.Event.EXPORT, description=f"Row errors of {extract}")
         columns = ["file", "sheet", "row", "column", "value", "expected"]
-        return export_response(filename=f"row-errors-{extract.pk}", headers=[c.title() for c in columns],
-                               rows=[[e.get(c) for c in columns] for e in extract.row_errors], fmt=request.GET["export"])
+        return export_response(
+            filename=f"row-errors-{extract.pk}",
+            headers=[c.title() for c in columns],
+            rows=[[e.get(c) for c in columns] for e in extract.row_errors],
+            fmt=request.GET["export"],
+        )
     log_access(request, extract)
     page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
-    return render(request, "performance/extract_detail.html", {"extract": extract, "errors": page,
-                                                               "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT)})
+    return render(
+        request,
+        "performance/extract_detail.html",
+        {"extract": extract, "errors": page, "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT)},
+    )
 
 
 # Agencies' quarterly returns ---------------------------------------------------------------------------------------
@@ -278,36 +387,61 @@ def _submitting_agencies(user):
 @permission_required(Area.AGENCY_RETURNS)
 def return_list(request):
     returns = scoped(AggregateReturn.objects.select_related("dataset", "agency"), request.user)
-    table = Table(request, returns, [
-        Column("Return", lambda r: f"{r.dataset} {r.period.label}", link=True),
-        Column("Agency", lambda r: r.agency, sort="agency__name"),
-        Column("Year", lambda r: periods.reporting_year_label(r.start_year), sort="start_year"),
-        Column("Quarter", lambda r: f"Q{r.quarter}", sort="quarter"),
-        Column("Status", lambda r: r.get_status_display(), sort="status"),
-    ], name="agency-returns", search_fields=["agency__name", "dataset__name"], default_sort="-start_year")
-    return list_page(request, table, "performance/return_list.html", Area.AGENCY_RETURNS,
-                     can_edit=can(request.user, Area.AGENCY_RETURNS, Action.EDIT),
-                     can_approve=can(request.user, Area.AGENCY_RETURNS, Action.APPROVE))
+    table = Table(
+        request,
+        returns,
+        [
+            Column("Return", lambda r: f"{r.dataset} {r.period.label}", link=True),
+            Column("Agency", lambda r: r.agency, sort="agency__name"),
+            Column("Year", lambda r: periods.reporting_year_label(r.start_year), sort="start_year"),
+            Column("Quarter", lambda r: f"Q{r.quarter}", sort="quarter"),
+            Column("Status", lambda r: r.get_status_display(), sort="status"),
+        ],
+        name="agency-returns",
+        search_fields=["agency__name", "dataset__name"],
+        default_sort="-start_year",
+    )
+    return list_page(
+        request,
+        table,
+        "performance/return_list.html",
+        Area.AGENCY_RETURNS,
+        can_edit=can(request.user, Area.AGENCY_RETURNS, Action.EDIT),
+        can_approve=can(request.user, Area.AGENCY_RETURNS, Action.APPROVE),
+    )
 
 
 @permission_required(Area.AGENCY_RETURNS, Action.EDIT)
 def return_start(request):
-    form = AggregateReturnStartForm(request.POST or None, partnership=Partnership.current(), agencies=_submitting_agencies(request.user))
+    form = AggregateReturnStartForm(
+        request.POST or None, partnership=Partnership.current(), agencies=_submitting_agencies(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         aggregate_return = AggregateReturn.objects.create(
-            dataset=form.cleaned_data["dataset"], agency=form.cleaned_data["agency"],
-            start_year=form.cleaned_data["start_year"], quarter=form.cleaned_data["quarter"])
+            dataset=form.cleaned_data["dataset"],
+            agency=form.cleaned_data["agency"],
+            start_year=form.cleaned_data["start_year"],
+            quarter=form.cleaned_data["quarter"],
+        )
         return redirect(aggregate_return.get_absolute_url())
-    return render(request, "core/form_page.html", {"form": form, "title": "Start a quarterly return",
-                                                   "back_url": reverse("performance:return-list")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": "Start a quarterly return", "back_url": reverse("performance:return-list")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @permission_required(Area.AGENCY_RETURNS)
 def return_detail(request, pk):
-    aggregate_return = get_scoped_object_or_404(AggregateReturn.objects.select_related("dataset", "agency"), request.user, pk=pk)
-    editable = not aggregate_return.is_locked and aggregate_return.status == AggregateReturn.Status.DRAFT and scoped(
-        AggregateReturn.objects.filter(pk=pk), request.user, Action.EDIT).exists()
+    aggregate_return = get_scoped_object_or_404(
+        AggregateReturn.objects.select_related("dataset", "agency"), request.user, pk=pk
+    )
+    editable = (
+        not aggregate_return.is_locked
+        and aggregate_return.status == AggregateReturn.Status.DRAFT
+        and scoped(AggregateReturn.objects.filter(pk=pk), request.user, Action.EDIT).exists()
+    )
     form = AggregateValuesForm(request.POST or None, aggregate_return=aggregate_return)
     if request.method == "POST" and editable and form.is_valid():
         services.aggregate_return_save(aggregate_return=aggregate_return, values=form.cleaned_data, by=request.user)
@@ -317,11 +451,19 @@ def return_detail(request, pk):
         else:
             messages.success(request, "Saved as a draft.")
         return redirect(aggregate_return.get_absolute_url())
-    return render(request, "performance/return_detail.html", {
-        "aggregate_return": aggregate_return, "form": form, "editable": editable,
-        "values": aggregate_return.values.select_related("measure"),
-        "can_approve": can(request.user, Area.AGENCY_RETURNS, Action.APPROVE), "reason_form": ReasonForm(),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "performance/return_detail.html",
+        {
+            "aggregate_return": aggregate_return,
+            "form": form,
+            "editable": editable,
+            "values": aggregate_return.values.select_related("measure"),
+            "can_approve": can(request.user, Area.AGENCY_RETURNS, Action.APPROVE),
+            "reason_form": ReasonForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -342,15 +484,20 @@ def return_reopen(request, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.aggregate_return_reopen(aggregate_return=aggregate_return, reason=form.cleaned_data["reason"], by=request.user)
+            services.aggregate_return_reopen(
+                aggregate_return=aggregate_return, reason=form.cleaned_data["reason"], by=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Reopened as a draft. The reason is kept in the return's history.")
             return redirect(aggregate_return.get_absolute_url())
-    return render(request, "core/form_page.html", {"form": form, "title": f"Reopen {aggregate_return}",
-                                                   "back_url": aggregate_return.get_absolute_url()},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Reopen {aggregate_return}", "back_url": aggregate_return.get_absolute_url()},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
@@ -366,6 +513,130 @@ def returns_upload(request, dataset_pk):
         else:
             messages.success(request, f"Saved {len(saved)} returns as drafts.")
             return redirect("performance:return-list")
-    return render(request, "core/form_page.html", {"form": form, "title": f"Upload {dataset} returns",
-                                                   "back_url": reverse("performance:return-list")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Upload {dataset} returns", "back_url": reverse("performance:return-list")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Targets, benchmarks and custom periods ---------------------------------------------------------------------------
+
+
+@permission_required(Area.PERFORMANCE)
+def target_list(request):
+    targets = IndicatorTarget.objects.filter(partnership=Partnership.current())
+    table = Table(
+        request,
+        targets,
+        [
+            Column(
+                "Indicator",
+                lambda t: INDICATORS[t.indicator_id].title if t.indicator_id in INDICATORS else t.indicator_id,
+                sort="indicator_id",
+            ),
+            Column("Year", lambda t: periods.reporting_year_label(t.start_year), sort="start_year"),
+            Column("Target", lambda t: t.target, sort="target", numeric=True),
+        ],
+        name="indicator-targets",
+        default_sort="indicator_id",
+    )
+    return list_page(
+        request,
+        table,
+        "performance/target_list.html",
+        Area.PERFORMANCE,
+        can_edit=can(request.user, Area.PERFORMANCE, Action.EDIT),
+    )
+
+
+@permission_required(Area.PERFORMANCE, Action.EDIT)
+def target_edit(request, pk=None):
+    partnership = Partnership.current()
+    target = (
+        get_scoped_object_or_404(
+            IndicatorTarget.objects.filter(partnership=partnership), request.user, Action.EDIT, pk=pk
+        )
+        if pk
+        else None
+    )
+    form = IndicatorTargetForm(request.POST or None, instance=target, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title="Change a target" if target else "Set a target",
+        success_url=reverse("performance:target-list"),
+        success_message="Target saved.",
+        back_url=reverse("performance:target-list"),
+    )
+
+
+@permission_required(Area.PERFORMANCE)
+def benchmark_list(request):
+    table = Table(
+        request,
+        Benchmark.objects.all(),
+        [
+            Column(
+                "Indicator",
+                lambda b: INDICATORS[b.indicator_id].title if b.indicator_id in INDICATORS else b.indicator_id,
+                sort="indicator_id",
+            ),
+            Column("Area", lambda b: b.geography, sort="geography"),
+            Column("Year", lambda b: b.period_label, sort="period_label"),
+            Column("Value", lambda b: b.value, sort="value", numeric=True),
+            Column("Source", lambda b: b.source),
+        ],
+        name="benchmarks",
+        search_fields=["indicator_id", "geography", "source"],
+        default_sort="indicator_id",
+    )
+    return list_page(
+        request,
+        table,
+        "performance/benchmark_list.html",
+        Area.PERFORMANCE,
+        can_edit=can(request.user, Area.PERFORMANCE, Action.EDIT),
+    )
+
+
+@permission_required(Area.PERFORMANCE, Action.EDIT)
+def benchmark_upload(request):
+    form = BenchmarksCsvForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.benchmarks_load(rows=form.rows)
+        messages.success(request, f"Loaded {count} benchmark figures.")
+        return redirect("performance:benchmark-list")
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": "Upload benchmark figures", "back_url": reverse("performance:benchmark-list")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required(Area.PERFORMANCE)
+def custom_period(request):
+    """Every indicator for any period, computed from the latest data version and kept with the latest run."""
+    context = _dashboard_context(request)
+    form = CustomPeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid() and context["run"]:
+        results = services.custom_period_compute(
+            run=context["run"],
+            period_from=form.cleaned_data["period_from"],
+            period_to=form.cleaned_data["period_to"],
+            population=form.cleaned_data["population"],
+        )
+        context["rows"] = [
+            {
+                "indicator": INDICATORS[r.indicator_id],
+                "result": r,
+                "shown": selectors.display_value(INDICATORS[r.indicator_id], r),
+            }
+            for r in results
+        ]
+    context["form"] = form
+    return render(
+        request, "performance/custom_period.html", context, status=400 if form.is_bound and not form.is_valid() else 200
+    )

@@ -46,10 +46,15 @@ def test_the_demo_reproduces_appendix_3(demo, db, indicator_id):
     from assure.core.models import Partnership
 
     run = selectors.latest_run(Partnership.current())
-    for start_year, expected in zip((2017, 2018, 2019), APPENDIX_3[indicator_id]):
+    for start_year, expected in zip((2017, 2018, 2019), APPENDIX_3[indicator_id], strict=True):
         result = selectors.year_result(run, indicator_id, start_year)
-        shown = result.numerator if INDICATORS[indicator_id].unit == "count" else selectors.round_half_up(
-            result.numerator, result.denominator, scale=10_000 if "per_10k" in indicator_id else 100, places=0)
+        shown = (
+            result.numerator
+            if INDICATORS[indicator_id].unit == "count"
+            else selectors.round_half_up(
+                result.numerator, result.denominator, scale=10_000 if "per_10k" in indicator_id else 100, places=0
+            )
+        )
         assert shown == expected, f"{indicator_id} {start_year}"
 
 
@@ -72,12 +77,22 @@ def test_the_published_view_hides_small_counts(demo, client, db):
     analyst = User.objects.filter(role_assignments__role=Role.ANALYST).first()
     client.force_login(analyst)
     run = selectors.latest_run(Partnership.current())
-    small = run.results.filter(period_kind=IndicatorResult.PeriodKind.QUARTER, indicator_id__startswith="cpp_started",
-                               numerator__gte=1, numerator__lte=4, indicator_id__in=list(INDICATORS)).first()
+    small = run.results.filter(
+        period_kind=IndicatorResult.PeriodKind.QUARTER,
+        indicator_id__startswith="cpp_started",
+        numerator__gte=1,
+        numerator__lte=4,
+        indicator_id__in=list(INDICATORS),
+    ).first()
     assert small is not None, "the demo has a small count to hide"
     area = INDICATORS[small.indicator_id].area
-    internal = client.get(reverse("performance:area", args=[area]), {"year": small.period_start.year if small.period_start.month >= 4 else small.period_start.year - 1})
-    published = client.get(reverse("performance:area", args=[area]), {"year": internal.context["year"], "view": "published"})
+    internal = client.get(
+        reverse("performance:area", args=[area]),
+        {"year": small.period_start.year if small.period_start.month >= 4 else small.period_start.year - 1},
+    )
+    published = client.get(
+        reverse("performance:area", args=[area]), {"year": internal.context["year"], "view": "published"}
+    )
     assert "[c]" not in internal.content.decode()
     assert "[c]" in published.content.decode()
     assert "Internal view: not suppressed" in internal.content.decode()

@@ -40,7 +40,9 @@ def upload(client, file, django_capture_on_commit_callbacks):
         return client.post(reverse("performance:extract-upload"), {"file": file})
 
 
-def test_an_upload_imports_good_rows_lists_bad_ones_and_computes_indicators(analyst_client, django_capture_on_commit_callbacks):
+def test_an_upload_imports_good_rows_lists_bad_ones_and_computes_indicators(
+    analyst_client, django_capture_on_commit_callbacks
+):
     response = upload(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
     extract = Extract.objects.get()
     assert response.status_code == 302 and response.url == extract.get_absolute_url()
@@ -49,10 +51,13 @@ def test_an_upload_imports_good_rows_lists_bad_ones_and_computes_indicators(anal
     [error] = extract.row_errors
     assert (error["row"], error["column"], error["value"]) == (4, "Date of Referral", "not a date")
     run = IndicatorRun.objects.get()
-    referrals = run.results.get(indicator_id="referrals", period_kind=IndicatorResult.PeriodKind.YEAR, period_start__year=2019)
+    referrals = run.results.get(
+        indicator_id="referrals", period_kind=IndicatorResult.PeriodKind.YEAR, period_start__year=2019
+    )
     assert referrals.numerator == 2
-    re_referrals = run.results.get(indicator_id="re_referrals_12m_pct", period_kind=IndicatorResult.PeriodKind.YEAR,
-                                   period_start__year=2019)
+    re_referrals = run.results.get(
+        indicator_id="re_referrals_12m_pct", period_kind=IndicatorResult.PeriodKind.YEAR, period_start__year=2019
+    )
     assert (re_referrals.numerator, re_referrals.denominator) == (1, 2)
 
 
@@ -75,14 +80,18 @@ def test_uploading_the_same_extract_again_replaces_it(analyst_client, django_cap
 
 
 def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_saved(analyst_client):
-    response = analyst_client.post(reverse("performance:extract-upload"),
-                                   {"file": SimpleUploadedFile("children.exe", b"MZ\x90\x00", content_type="application/octet-stream")})
+    response = analyst_client.post(
+        reverse("performance:extract-upload"),
+        {"file": SimpleUploadedFile("children.exe", b"MZ\x90\x00", content_type="application/octet-stream")},
+    )
     assert response.status_code == 400
     assert "children.exe is a .exe; upload an Annex A workbook" in response.content.decode()
     assert Extract.objects.count() == 0
 
 
-def test_a_file_in_no_known_format_is_recorded_as_rejected_with_the_reason(analyst_client, django_capture_on_commit_callbacks):
+def test_a_file_in_no_known_format_is_recorded_as_rejected_with_the_reason(
+    analyst_client, django_capture_on_commit_callbacks
+):
     upload(analyst_client, SimpleUploadedFile("episodes.csv", b"name,age\nx,1\n"), django_capture_on_commit_callbacks)
     extract = Extract.objects.get()
     assert extract.status == Extract.Status.REJECTED
