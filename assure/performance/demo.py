@@ -7,9 +7,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.core.management import call_command
+
 from assure.core.models import Agency
 
-from .engine.benchmarks import england_benchmarks
 from .engine.synth import demo_history
 from .models import AggregateDataset, AggregateMeasure, AggregateReturn, Benchmark, Extract, IndicatorTarget
 from .services import aggregate_return_accept, aggregate_return_save, aggregate_return_submit, extract_import
@@ -85,19 +86,7 @@ def _accepted_return(dataset, agency, start_year, quarter, figures):
 
 def load_for(partnership) -> None:
     if not Benchmark.objects.exists():
-        Benchmark.objects.bulk_create(
-            [
-                Benchmark(
-                    indicator_id=r.indicator,
-                    geography=r.area,
-                    period_label=r.time_period,
-                    value=r.value,
-                    source=r.source,
-                )
-                for r in england_benchmarks()
-            ],
-            ignore_conflicts=True,
-        )
+        call_command("load_benchmarks", stdout=io.StringIO())
     for indicator_id, target in TARGETS_2019.items():
         IndicatorTarget.objects.get_or_create(
             partnership=partnership, indicator_id=indicator_id, start_year=2019, defaults={"target": target}

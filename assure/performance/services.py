@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from assure.core import periods
-from assure.core.models import Partnership, ReportingYear
+from assure.core.models import Partnership, ReportingYear, User
+from assure.core.permissions import Role
 
 from .engine.events import EVENT_KINDS, ImportRejected, ImportResult, merge
 from .engine.indicators import compute
@@ -310,6 +312,13 @@ def aggregate_return_submit(*, aggregate_return: AggregateReturn, by) -> Aggrega
     aggregate_return.status = AggregateReturn.Status.SUBMITTED
     aggregate_return.submitted_by, aggregate_return.submitted_at = by, timezone.now()
     aggregate_return.save()
+    reviewers = User.objects.filter(
+        is_active=True, role_assignments__ended_on__isnull=True,
+        role_assignments__role__in=[Role.PARTNERSHIP_ADMIN, Role.ANALYST],
+    ).distinct()
+    _notify(recipients=[u.email for u in reviewers], subject=f"Return to check: {aggregate_return}",
+            body=f"{aggregate_return.agency} has submitted {aggregate_return}. Check and accept it in Assure:\n"
+                 f"{aggregate_return.get_absolute_url()}")
     return aggregate_return
 
 
@@ -333,7 +342,17 @@ def aggregate_return_reopen(*, aggregate_return: AggregateReturn, reason: str, b
     aggregate_return.unlock_reason = reason
     aggregate_return.accepted_by = aggregate_return.accepted_at = None
     aggregate_return.save()
+    if aggregate_return.submitted_by:
+        _notify(recipients=[aggregate_return.submitted_by.email], subject=f"Return reopened: {aggregate_return}",
+                body=f"The partnership has reopened {aggregate_return} as a draft.\nReason: {reason}\n"
+                     f"Correct and resubmit it in Assure: {aggregate_return.get_absolute_url()}")
     return aggregate_return
+
+
+def _notify(*, recipients: list[str], subject: str, body: str) -> None:
+    """Email the people who must act; sent after the transaction commits, so a rollback sends nothing."""
+    if recipients:
+        transaction.on_commit(lambda: send_mail(f"[Assure] {subject}", body, None, recipients, fail_silently=True))
 
 
 def aggregate_returns_import_csv(*, dataset, rows: list[dict], by) -> list[AggregateReturn]:

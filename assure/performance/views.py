@@ -188,6 +188,10 @@ def journey(request):
             for indicator_id, label in JOURNEY
         ]
         context["steps"] = [{"label": label, "count": result.numerator if result else None} for label, result in steps]
+        if request.GET.get("export") in ("csv", "xlsx"):
+            require(request.user, Area.PERFORMANCE, Action.EXPORT)
+            return export_response(filename=f"childs-journey-{context['year']}", headers=["Step", "Number"],
+                                   rows=[[step["label"], step["count"]] for step in context["steps"]], fmt=request.GET["export"])
     return render(request, "performance/journey.html", context)
 
 
@@ -268,6 +272,11 @@ def scorecard_neglect(request):
         context["started_neglect"] = selectors.year_result(run, "cpp_started_neglect_pct", year)
         context["open_neglect"] = selectors.year_result(run, "cpp_open_neglect_pct", year)
         context["gcp2"] = _aggregate_table(context, "gcp2")
+        if request.GET.get("export") in ("csv", "xlsx"):
+            require(request.user, Area.PERFORMANCE, Action.EXPORT)
+            rows = [[q["label"], q["long"], q["repeat"]] for q in context["quarters"]]
+            return export_response(filename=f"neglect-scorecard-{year}", fmt=request.GET["export"], rows=rows,
+                                   headers=["Quarter", "Plans lasting 18 months or more (%)", "Repeat plans within 2 years, neglect (%)"])
     return render(request, "performance/scorecard_neglect.html", context)
 
 
@@ -291,6 +300,11 @@ def scorecard_exploitation(request):
     context["year"] = context["year"] or (latest_year.start_year if latest_year else None)
     if context["year"]:
         context["exploitation"] = _aggregate_table(context, "exploitation")
+        if context["exploitation"] and request.GET.get("export") in ("csv", "xlsx"):
+            require(request.user, Area.PERFORMANCE, Action.EXPORT)
+            rows = [[row["label"], *[cell.display for cell in row["cells"]]] for row in context["exploitation"]["rows"]]
+            return export_response(filename=f"exploitation-scorecard-{context['year']}", fmt=request.GET["export"], rows=rows,
+                                   headers=["Measure", *context["exploitation"]["quarters"]])
     return render(request, "performance/scorecard_exploitation.html", context)
 
 

@@ -122,3 +122,16 @@ def test_benchmark_csv_rows_with_faults_are_all_refused(admin_client):
     assert response.status_code == 400
     assert "Row 3: indicator_id &#x27;nope&#x27; is not one of Assure&#x27;s indicators" in response.content.decode()
     assert Benchmark.objects.count() == 0
+
+
+def test_submitting_and_reopening_email_the_people_who_must_act(gcp2, police, admin_user, make_person, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    lead = make_person(Role.AGENCY_LEAD, police)
+    aggregate_return = AggregateReturn.objects.create(dataset=gcp2, agency=police, start_year=2019, quarter=1)
+    services.aggregate_return_save(aggregate_return=aggregate_return, values={"families": 2, "children": 5}, by=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.aggregate_return_submit(aggregate_return=aggregate_return, by=lead)
+    assert [m.to for m in mailoutbox] == [[admin_user.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.aggregate_return_reopen(aggregate_return=aggregate_return, reason="Q1 families wrong", by=admin_user)
+    assert mailoutbox[-1].to == [lead.email] and "Q1 families wrong" in mailoutbox[-1].body

@@ -96,3 +96,13 @@ def test_the_published_view_hides_small_counts(demo, client, db):
     assert "[c]" not in internal.content.decode()
     assert "[c]" in published.content.decode()
     assert "Internal view: not suppressed" in internal.content.decode()
+
+
+@pytest.mark.parametrize("page", ["performance:journey", "performance:scorecard-neglect", "performance:scorecard-exploitation"])
+def test_every_dashboard_table_downloads(demo, client, db, page):
+    from assure.core.models import User
+
+    client.force_login(User.objects.filter(role_assignments__role=Role.ANALYST).first())
+    response = client.get(reverse(page), {"year": 2019, "export": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(response.content.decode("utf-8-sig").splitlines()) >= 4
