@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -66,6 +67,15 @@ def _plain(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value if isinstance(value, (int, float)) else str(value)
+
+
+def _on_screen(value):
+    """Dates and times as people in England write them: 25 Nov 2019 14:05."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%-d %b %Y")
+    return value
 
 
 class Table:
