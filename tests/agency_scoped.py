@@ -9,9 +9,9 @@ that belongs to agencies has not been registered.
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from django.apps import apps
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -313,12 +313,16 @@ def aggregate_return_submit(*, aggregate_return: AggregateReturn, by) -> Aggrega
     aggregate_return.submitted_by, aggregate_return.submitted_at = by, timezone.now()
     aggregate_return.save()
     reviewers = User.objects.filter(
-        is_active=True, role_assignments__ended_on__isnull=True,
+        is_active=True,
+        role_assignments__ended_on__isnull=True,
         role_assignments__role__in=[Role.PARTNERSHIP_ADMIN, Role.ANALYST],
     ).distinct()
-    _notify(recipients=[u.email for u in reviewers], subject=f"Return to check: {aggregate_return}",
-            body=f"{aggregate_return.agency} has submitted {aggregate_return}. Check and accept it in Assure:\n"
-                 f"{aggregate_return.get_absolute_url()}")
+    _notify(
+        recipients=[u.email for u in reviewers],
+        subject=f"Return to check: {aggregate_return}",
+        body=f"{aggregate_return.agency} has submitted {aggregate_return}. Check and accept it in Assure:\n"
+        f"{aggregate_return.get_absolute_url()}",
+    )
     return aggregate_return
 
 
@@ -343,9 +347,12 @@ def aggregate_return_reopen(*, aggregate_return: AggregateReturn, reason: str, b
     aggregate_return.accepted_by = aggregate_return.accepted_at = None
     aggregate_return.save()
     if aggregate_return.submitted_by:
-        _notify(recipients=[aggregate_return.submitted_by.email], subject=f"Return reopened: {aggregate_return}",
-                body=f"The partnership has reopened {aggregate_return} as a draft.\nReason: {reason}\n"
-                     f"Correct and resubmit it in Assure: {aggregate_return.get_absolute_url()}")
+        _notify(
+            recipients=[aggregate_return.submitted_by.email],
+            subject=f"Return reopened: {aggregate_return}",
+            body=f"The partnership has reopened {aggregate_return} as a draft.\nReason: {reason}\n"
+            f"Correct and resubmit it in Assure: {aggregate_return.get_absolute_url()}",
+        )
     return aggregate_return
 
 

@@ -190,8 +190,12 @@ def journey(request):
         context["steps"] = [{"label": label, "count": result.numerator if result else None} for label, result in steps]
         if request.GET.get("export") in ("csv", "xlsx"):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
-            return export_response(filename=f"childs-journey-{context['year']}", headers=["Step", "Number"],
-                                   rows=[[step["label"], step["count"]] for step in context["steps"]], fmt=request.GET["export"])
+            return export_response(
+                filename=f"childs-journey-{context['year']}",
+                headers=["Step", "Number"],
+                rows=[[step["label"], step["count"]] for step in context["steps"]],
+                fmt=request.GET["export"],
+            )
     return render(request, "performance/journey.html", context)
 
 
@@ -275,8 +279,12 @@ def scorecard_neglect(request):
         if request.GET.get("export") in ("csv", "xlsx"):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
             rows = [[q["label"], q["long"], q["repeat"]] for q in context["quarters"]]
-            return export_response(filename=f"neglect-scorecard-{year}", fmt=request.GET["export"], rows=rows,
-                                   headers=["Quarter", "Plans lasting 18 months or more (%)", "Repeat plans within 2 years, neglect (%)"])
+            return export_response(
+                filename=f"neglect-scorecard-{year}",
+                fmt=request.GET["export"],
+                rows=rows,
+                headers=["Quarter", "Plans lasting 18 months or more (%)", "Repeat plans within 2 years, neglect (%)"],
+            )
     return render(request, "performance/scorecard_neglect.html", context)
 
 
@@ -303,8 +311,12 @@ def scorecard_exploitation(request):
         if context["exploitation"] and request.GET.get("export") in ("csv", "xlsx"):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
             rows = [[row["label"], *[cell.display for cell in row["cells"]]] for row in context["exploitation"]["rows"]]
-            return export_response(filename=f"exploitation-scorecard-{context['year']}", fmt=request.GET["export"], rows=rows,
-                                   headers=["Measure", *context["exploitation"]["quarters"]])
+            return export_response(
+                filename=f"exploitation-scorecard-{context['year']}",
+                fmt=request.GET["export"],
+                rows=rows,
+                headers=["Measure", *context["exploitation"]["quarters"]],
+            )
     return render(request, "performance/scorecard_exploitation.html", context)
 
 

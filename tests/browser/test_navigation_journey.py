@@ -49,7 +49,9 @@ def test_pages_run_under_the_strict_content_security_policy(browser, live_server
     context = browser.new_context()  # no CSP bypass: what a real browser enforces
     page = context.new_page()
     refused = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     sign_in(page, live_server.url, ADMIN.email, demo_partnership)
     page.get_by_role("heading", name="Solihull Safeguarding Children Partnership").wait_for()
     page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")

@@ -118,14 +118,17 @@ def test_benchmark_csv_rows_with_faults_are_all_refused(admin_client):
     from assure.performance.models import Benchmark
 
     csv_text = "indicator_id,geography,period,value,source\nre_referrals_12m_pct,West Midlands,2019-20,23.1,DfE\nnope,West Midlands,2019-20,1,DfE\n"
-    response = admin_client.post(reverse("performance:benchmark-upload"), {"file": SimpleUploadedFile("b.csv", csv_text.encode())})
+    response = admin_client.post(
+        reverse("performance:benchmark-upload"), {"file": SimpleUploadedFile("b.csv", csv_text.encode())}
+    )
     assert response.status_code == 400
     assert "Row 3: indicator_id &#x27;nope&#x27; is not one of Assure&#x27;s indicators" in response.content.decode()
     assert Benchmark.objects.count() == 0
 
 
-def test_submitting_and_reopening_email_the_people_who_must_act(gcp2, police, admin_user, make_person, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_submitting_and_reopening_email_the_people_who_must_act(
+    gcp2, police, admin_user, make_person, mailoutbox, django_capture_on_commit_callbacks
+):
     lead = make_person(Role.AGENCY_LEAD, police)
     aggregate_return = AggregateReturn.objects.create(dataset=gcp2, agency=police, start_year=2019, quarter=1)
     services.aggregate_return_save(aggregate_return=aggregate_return, values={"families": 2, "children": 5}, by=lead)

@@ -98,7 +98,9 @@ def test_the_published_view_hides_small_counts(demo, client, db):
     assert "Internal view: not suppressed" in internal.content.decode()
 
 
-@pytest.mark.parametrize("page", ["performance:journey", "performance:scorecard-neglect", "performance:scorecard-exploitation"])
+@pytest.mark.parametrize(
+    "page", ["performance:journey", "performance:scorecard-neglect", "performance:scorecard-exploitation"]
+)
 def test_every_dashboard_table_downloads(demo, client, db, page):
     from assure.core.models import User
 
