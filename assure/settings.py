@@ -248,6 +248,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+# Where people reach Assure, for links in emails sent by scheduled commands (no request to take it from).
+ASSURE_BASE_URL = os.environ.get("ASSURE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "assure@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

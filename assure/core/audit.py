@@ -45,13 +45,18 @@ def _snapshot(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in _audited_fields(type(instance))}
 
 
-def _display(model, attname: str, value):
+def _display(model, attname: str, value, instance=None):
     if value is None:
         return None
     field = next(f for f in _audited_fields(model) if f.attname == attname)
     if attname in getattr(model, "audit_masked", ()):
         return "(changed)"
     if field.is_relation:
+        # The instance usually holds the related object already: no query for it.
+        if instance is not None and field.is_cached(instance):
+            cached = field.get_cached_value(instance)
+            if cached is not None and cached.pk == value:
+                return str(cached)
         related = field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
     if hasattr(value, "isoformat"):
@@ -61,11 +66,11 @@ def _display(model, attname: str, value):
     return str(value)
 
 
-def _changes(model, before: dict, after: dict) -> dict:
+def _changes(model, before: dict, after: dict, instance=None) -> dict:
     return {
         model._meta.get_field(_name_of(model, attname)).name: [
             _display(model, attname, before.get(attname)),
-            _display(model, attname, after.get(attname)),
+            _display(model, attname, after.get(attname), instance),
         ]
         for attname in {**before, **after}
         if before.get(attname) != after.get(attname)
@@ -79,7 +84,7 @@ def _name_of(model, attname: str) -> str:
 def record_change(instance, action: str, before: dict, after: dict) -> None:
     from .models import AuditEntry
 
-    changes = _changes(type(instance), before, after)
+    changes = _changes(type(instance), before, after, instance)
     if action == "update" and not changes:
         return
     actor = current_actor()

@@ -29,7 +29,8 @@ class GovukBoundField(BoundField):
         css = _WIDGET_CLASSES.get(widget_type, "govuk-input")
         if self.errors:
             css += f" {css}--error"
-        existing = attrs.get("class", "")
+        # The widget's own classes (a width such as govuk-input--width-10) stay beside the GOV.UK one.
+        existing = " ".join(filter(None, [(widget or self.field.widget).attrs.get("class"), attrs.get("class")]))
         attrs["class"] = f"{css} {existing}".strip()
         return attrs
 

@@ -1,3 +1,45 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import report_views, views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.programme, name="programme"),
+    path("modules/new/", views.module_create, name="module-create"),
+    path("modules/<int:pk>/", views.module_detail, name="module-detail"),
+    path("modules/<int:pk>/edit/", views.module_edit, name="module-edit"),
+    path("courses/", views.course_list, name="course-list"),
+    path("courses/new/", views.course_create, name="course-create"),
+    path("courses/<int:pk>/", views.course_detail, name="course-detail"),
+    path("courses/<int:pk>/edit/", views.course_edit, name="course-edit"),
+    path("courses/<int:pk>/book/", views.course_book, name="course-book"),
+    path("courses/<int:pk>/book-staff/", views.course_book_staff, name="course-book-staff"),
+    path("courses/<int:pk>/register/", views.course_register, name="course-register"),
+    path("my-training/", views.my_training, name="my-training"),
+    path("bookings/", views.booking_list, name="booking-list"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking-detail"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("bookings/<int:pk>/decision/", views.booking_decide, name="booking-decide"),
+    path("bookings/<int:pk>/waiver/", views.waiver_request, name="waiver-request"),
+    path("bookings/<int:pk>/waiver/decision/", views.waiver_decide, name="waiver-decide"),
+    path("bookings/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("bookings/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate-pdf"),
+    path("evaluate/<str:token>/", views.evaluate, name="evaluate"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency-detail"),
+    path("agencies/<int:pk>/terms/", views.agency_profile_edit, name="agency-profile-edit"),
+    path("agencies/<int:pk>/headcount/new/", views.headcount_edit, name="headcount-create"),
+    path("agencies/<int:pk>/headcount/<int:headcount_pk>/", views.headcount_edit, name="headcount-edit"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/attendance/", report_views.attendance_report, name="report-attendance"),
+    path("reports/evaluation/", report_views.evaluation_report, name="report-evaluation"),
+    path("reports/workforce/", report_views.workforce_report, name="report-workforce"),
+    path("reports/needs/", report_views.needs_report, name="report-needs"),
+    path("reports/take-up/", report_views.take_up_report, name="report-take-up"),
+    path("reports/impact/", report_views.impact_report, name="report-impact"),
+    path("reports/impact/<int:pk>/", report_views.impact_choose, name="impact-choose"),
+    path("charging/", report_views.charging, name="charging"),
+    path("charging/rules/new/", report_views.charge_rule_edit, name="charge-rule-create"),
+    path("charging/rules/<int:pk>/", report_views.charge_rule_edit, name="charge-rule-edit"),
+    path("invoices/<int:agency_pk>/<int:start_year>/q<int:number>.<str:fmt>", report_views.invoice, name="invoice"),
+]

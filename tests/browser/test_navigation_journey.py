@@ -21,7 +21,7 @@ def test_the_business_manager_signs_in_and_walks_every_page(page, live_server, d
 
     navigation = page.get_by_role("navigation", name="Menu")
     labels = [link.inner_text() for link in navigation.get_by_role("link").all()]
-    assert labels == ["Home", "Agencies", "People", "Years and priorities", "Audit trail"]
+    assert labels[:5] == ["Home", "Agencies", "People", "Years and priorities", "Audit trail"]
     for label in labels[1:]:
         page.get_by_role("navigation", name="Menu").get_by_role("link", name=label).click()
         page.get_by_role("heading", level=1).wait_for()

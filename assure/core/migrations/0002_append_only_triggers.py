@@ -14,7 +14,8 @@ def trigger_statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
         statements.append(
             "CREATE OR REPLACE FUNCTION assure_refuse_change() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
+            # No "%" placeholder: psycopg would take it for a query parameter.
+            "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$ LANGUAGE plpgsql"
         )
     for table in TABLES:
         if vendor == "sqlite":

@@ -1,0 +1,296 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from assure.core.forms import DATE_HINT, DateInput
+from assure.core.models import Priority, ReportingYear
+
+from .models import (
+    AgencyTrainingProfile,
+    Attendance,
+    ChargeRule,
+    Course,
+    CourseStatus,
+    Module,
+    WorkforceHeadcount,
+    WorkforceRole,
+)
+
+TIME_HINT = "24-hour clock, for example 09:30"
+SCORE_ERRORS = {
+    "min_value": "Enter a score from 0 to 10",
+    "max_value": "Enter a score from 0 to 10",
+    "invalid": "Enter a score as a whole number from 0 to 10",
+}
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["code", "title", "priority", "hours", "delivery", "learning_outcomes", "tool_return", "active"]
+        widgets = {"delivery": forms.RadioSelect, "hours": forms.NumberInput(attrs={"class": "govuk-input--width-4"})}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["priority"].queryset = Priority.objects.filter(partnership=partnership)
+        self.fields["code"].widget.attrs["class"] = "govuk-input--width-5"
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        others = Module.objects.filter(partnership=self.instance.partnership, code__iexact=code)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"The programme already has a module {code}.")
+        return code
+
+
+class CourseForm(forms.ModelForm):
+    online_link = forms.URLField(label="Online joining link", required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Course
+        fields = [
+            "module",
+            "edition",
+            "date",
+            "start_time",
+            "end_time",
+            "venue",
+            "online_link",
+            "trainer",
+            "capacity",
+            "booking_deadline",
+            "late_cancellation_working_days",
+            "status",
+            "cancellation_reason",
+        ]
+        widgets = {
+            "date": DateInput,
+            "booking_deadline": DateInput,
+            "start_time": forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
+            "capacity": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+            "late_cancellation_working_days": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+            "status": forms.RadioSelect,
+        }
+        help_texts = {
+            "date": DATE_HINT,
+            "start_time": TIME_HINT,
+            "end_time": TIME_HINT,
+            "cancellation_reason": "Only when the course is cancelled, for example: Coronavirus restrictions.",
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Retired modules take no new courses, but a course of one can still be changed.
+        modules = Module.objects.filter(partnership=partnership)
+        self.fields["module"].queryset = modules.filter(Q(active=True) | Q(pk=self.instance.module_id))
+        self.fields["booking_deadline"].help_text = f"The last day people can book. {DATE_HINT}"
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        changed = self.instance.pk is None or "date" in self.changed_data
+        if changed and day < timezone.localdate():
+            raise forms.ValidationError("The course date must be today or in the future")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == CourseStatus.SCHEDULED:
+            cleaned["cancellation_reason"] = ""
+            self.instance.cancellation_reason = ""
+        return cleaned
+
+    def save(self, commit=True):
+        newly_cancelled = "status" in self.changed_data and self.cleaned_data["status"] == CourseStatus.CANCELLED
+        course = super().save(commit)
+        if commit and newly_cancelled:
+            from .services import course_cancelled
+
+            course_cancelled(course=course)
+        return course
+
+
+class BookingForm(forms.Form):
+    """What the delegate tells the coordinator about themselves when booking."""
+
+    workforce_role = forms.ChoiceField(
+        label="Your role in safeguarding",
+        choices=WorkforceRole.choices,
+        widget=forms.RadioSelect,
+        help_text="The workforce development strategy asks these roles to train every year.",
+    )
+    job_title = forms.CharField(label="Job title", max_length=200)
+    service = forms.CharField(
+        label="Service or team",
+        max_length=100,
+        required=False,
+        help_text="If you work for a large agency, for example Children's social care at the council.",
+    )
+    manager_email = forms.EmailField(
+        label="Your line manager's email address",
+        required=False,
+        help_text="We ask your manager, three months after the course, what difference it has made.",
+    )
+
+    def __init__(self, *args, delegate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if delegate is not None and not self.is_bound:
+            self.initial.setdefault("job_title", delegate.job_title)
+
+
+class StaffBookingForm(BookingForm):
+    """An agency lead (or the coordinator) booking a member of staff."""
+
+    delegate = forms.ModelChoiceField(label="Member of staff", queryset=None, empty_label="Choose a person")
+
+    field_order = ["delegate", "workforce_role", "job_title", "service", "manager_email"]
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = people
+        self.fields["workforce_role"].label = "Their role in safeguarding"
+        self.fields["job_title"].label = "Their job title"
+        self.fields["manager_email"].label = "Their line manager's email address"
+
+
+class RegisterForm(forms.Form):
+    """The attendance register: one question per person with a confirmed place."""
+
+    def __init__(self, *args, bookings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bookings = list(bookings)
+        for booking in self.bookings:
+            self.fields[f"booking_{booking.pk}"] = forms.ChoiceField(
+                label=f"{booking.delegate.full_name}, {booking.agency}",
+                choices=Attendance.choices,
+                widget=forms.RadioSelect,
+                initial=booking.attendance or None,
+            )
+
+    def marks(self) -> dict[int, str]:
+        return {booking.pk: self.cleaned_data[f"booking_{booking.pk}"] for booking in self.bookings}
+
+
+class EvaluationForm(forms.Form):
+    knowledge = forms.IntegerField(
+        label="Your knowledge of the subject, out of 10",
+        min_value=0,
+        max_value=10,
+        error_messages=SCORE_ERRORS,
+        help_text="0 is none at all and 10 is expert.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+    )
+    skills = forms.IntegerField(
+        label="Your skills in this area of practice, out of 10",
+        min_value=0,
+        max_value=10,
+        error_messages=SCORE_ERRORS,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+    )
+    confidence = forms.IntegerField(
+        label="Your confidence in applying it, out of 10",
+        min_value=0,
+        max_value=10,
+        error_messages=SCORE_ERRORS,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+    )
+    used_in_practice = forms.CharField(
+        label="How have you used this in practice?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example, a family you supported differently. Do not name children or families.",
+    )
+
+    def __init__(self, *args, stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage == "pre":
+            self.fields["used_in_practice"].label = "What do you hope to learn?"
+            self.fields["used_in_practice"].help_text = ""
+        if stage == "manager":
+            self.fields["knowledge"].label = "Their knowledge of the subject now, out of 10"
+            self.fields["skills"].label = "Their skills in this area of practice now, out of 10"
+            self.fields["confidence"].label = "Their confidence in applying it now, out of 10"
+            self.fields["used_in_practice"].label = "How have they used this in practice?"
+
+
+class WaiverRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should the fee be waived?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the course was moved at short notice, or the delegate was ill.",
+    )
+
+
+class ChargeRuleForm(forms.ModelForm):
+    class Meta:
+        model = ChargeRule
+        fields = ["agency_type", "module", "place_fee", "non_attendance_fee", "late_cancellation_fee"]
+        widgets = {
+            "agency_type": forms.RadioSelect,
+            "place_fee": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "0.01"}),
+            "non_attendance_fee": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "0.01"}),
+            "late_cancellation_fee": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "0.01"}),
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["module"].queryset = Module.objects.filter(partnership=partnership)
+        self.fields["module"].empty_label = "Every module"
+
+    def clean(self):
+        cleaned = super().clean()
+        others = ChargeRule.objects.filter(
+            partnership=self.instance.partnership, agency_type=cleaned.get("agency_type"), module=cleaned.get("module")
+        ).exclude(pk=self.instance.pk)
+        if cleaned.get("agency_type") and others.exists():
+            raise forms.ValidationError("The charging policy already has a rule for these agencies and this module.")
+        return cleaned
+
+
+class AgencyTrainingProfileForm(forms.ModelForm):
+    class Meta:
+        model = AgencyTrainingProfile
+        fields = ["contributes_to_budget", "requires_manager_approval"]
+
+
+class WorkforceHeadcountForm(forms.ModelForm):
+    class Meta:
+        model = WorkforceHeadcount
+        fields = ["reporting_year", "headcount"]
+        widgets = {"headcount": forms.NumberInput(attrs={"class": "govuk-input--width-5"})}
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.agency = agency
+        self.fields["reporting_year"].queryset = ReportingYear.objects.filter(partnership=agency.partnership)
+
+    def clean_reporting_year(self):
+        year = self.cleaned_data["reporting_year"]
+        others = WorkforceHeadcount.objects.filter(agency=self.instance.agency, reporting_year=year)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                f"{self.instance.agency}'s headcount for {year} is already recorded; change it instead."
+            )
+        return year
+
+
+class YearForm(forms.Form):
+    """The reporting year a report covers: the latest unless another is chosen."""
+
+    year = forms.ModelChoiceField(label="Reporting year", queryset=None, empty_label=None)
+
+    def __init__(self, data=None, *, partnership, **kwargs):
+        years = ReportingYear.objects.filter(partnership=partnership)
+        if data is not None and not data.get("year") and years.exists():
+            data = data.copy()
+            data["year"] = years.first().pk
+        super().__init__(data, **kwargs)
+        self.fields["year"].queryset = years
+
+    def chosen(self):
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["year"]
+        return self.fields["year"].queryset.first()

@@ -1,0 +1,402 @@
+"""Training workflows that touch several records: booking, cancelling, approval, attendance,
+fees, invoices and evaluation links. Each is keyword-only and runs in one transaction."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assure.core.periods import Period, add_months
+
+from .models import (
+    AgencyTrainingProfile,
+    Attendance,
+    Booking,
+    BookingStatus,
+    ChargeRule,
+    Course,
+    CourseStatus,
+    EvaluationLink,
+    EvaluationResponse,
+    Stage,
+    WaiverStatus,
+    WorkforceRole,
+)
+from .tasks import email_course_cancelled, email_evaluation_link, email_place_offered
+
+EVALUATION_LINK_SALT = "assure.training.evaluation-link"
+EVALUATION_LINK_VALID_DAYS = 28
+FOLLOW_UP_MONTHS = 3
+# Follow-ups are sent for courses whose three months ended within this many days, so a missed
+# cron run is caught up but years-old courses are never suddenly mailed.
+FOLLOW_UP_CATCH_UP_DAYS = 30
+
+
+class BookingRefused(ValidationError):
+    """A booking, cancellation or register change that the rules do not allow; the message says why."""
+
+
+class CourseFull(BookingRefused):
+    pass
+
+
+class EvaluationLinkRefused(Exception):
+    """Why an evaluation link cannot be used; ``status`` is the HTTP status of the page that says so."""
+
+    def __init__(self, title: str, explanation: str, status: int = 410):
+        super().__init__(title)
+        self.title = title
+        self.explanation = explanation
+        self.status = status
+
+
+def _profile(agency) -> AgencyTrainingProfile | None:
+    return AgencyTrainingProfile.objects.filter(agency=agency).first()
+
+
+def _locked(course: Course) -> Course:
+    # Every change to a course's places locks the course row first, so two people racing for the
+    # last place are served one after the other (SQLite's IMMEDIATE transactions do the same).
+    return Course.objects.select_for_update().get(pk=course.pk)
+
+
+def course_book(
+    *,
+    course: Course,
+    delegate,
+    booked_by,
+    workforce_role: str = WorkforceRole.OTHER,
+    job_title: str = "",
+    service: str = "",
+    manager_email: str = "",
+    join_waiting_list: bool = False,
+    base_url: str | None = None,
+    today: date | None = None,
+) -> Booking:
+    """Book ``delegate`` a place on ``course``, or a waiting-list position when asked and it is full.
+
+    With ``base_url`` (the address people open Assure at), a delegate who gets a place is emailed
+    the pre-course self-rating, the first of the three evaluation stages.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        course = _locked(course)
+        if course.status == CourseStatus.CANCELLED:
+            raise BookingRefused("This course has been cancelled, so it cannot be booked.")
+        if today > course.booking_deadline:
+            raise BookingRefused(f"Booking for this course closed on {course.booking_deadline:%-d %B %Y}.")
+        if delegate.agency_id is None:
+            raise BookingRefused(f"{delegate} has no agency in Assure; ask the training coordinator to add one.")
+        live = course.bookings.exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.DECLINED])
+        if live.filter(delegate=delegate).exists():
+            raise BookingRefused(f"{delegate} is already booked on this course.")
+        full = live.filter(status__in=BookingStatus.holding_a_place()).count() >= course.capacity
+        if full and not join_waiting_list:
+            raise CourseFull(
+                f"This course is full: all {course.capacity} places are taken. You can join the waiting list instead."
+            )
+        profile = _profile(delegate.agency)
+        needs_approval = bool(profile and profile.requires_manager_approval and booked_by == delegate)
+        if full:
+            status = BookingStatus.WAITING_LIST
+        else:
+            status = BookingStatus.AWAITING_APPROVAL if needs_approval else BookingStatus.BOOKED
+        booking = Booking.objects.create(
+            course=course,
+            delegate=delegate,
+            agency=delegate.agency,
+            job_title=job_title or delegate.job_title,
+            service=service,
+            workforce_role=workforce_role,
+            manager_email=manager_email,
+            status=status,
+            booked_by=booked_by,
+            # Booked by someone else (the agency lead, the coordinator): their booking is the approval.
+            approved_by=None if booked_by == delegate else booked_by,
+        )
+        if base_url and booking.holds_a_place:
+            evaluation_link_send(booking=booking, stage=Stage.PRE, base_url=base_url)
+        return booking
+
+
+def _promote_waiting_list(course: Course) -> list[Booking]:
+    """Give freed places to the waiting list, first come first served."""
+    promoted = []
+    free = course.capacity - course.bookings.filter(status__in=BookingStatus.holding_a_place()).count()
+    for booking in course.bookings.filter(status=BookingStatus.WAITING_LIST).order_by("booked_at", "pk")[
+        : max(free, 0)
+    ]:
+        profile = _profile(booking.agency)
+        needs_approval = bool(profile and profile.requires_manager_approval and booking.approved_by_id is None)
+        booking.status = BookingStatus.AWAITING_APPROVAL if needs_approval else BookingStatus.BOOKED
+        booking.save()
+        promoted.append(booking)
+    for booking in promoted:
+        email_place_offered.enqueue(booking.pk)
+    return promoted
+
+
+def booking_cancel(*, booking: Booking, by, today: date | None = None) -> Booking:
+    """Cancel a booking; inside the cut-off it counts as a late cancellation. A freed place goes to the waiting list."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        course = _locked(booking.course)
+        booking = Booking.objects.get(pk=booking.pk)
+        if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED):
+            raise BookingRefused("This booking is already cancelled.")
+        if booking.attendance:
+            raise BookingRefused("Attendance is already recorded for this booking, so it cannot be cancelled.")
+        if today > course.date:
+            raise BookingRefused("The course has taken place: ask the coordinator to record attendance instead.")
+        held_a_place = booking.holds_a_place
+        if held_a_place and course.status == CourseStatus.SCHEDULED and booking.cancelling_now_is_late(today):
+            booking.attendance = Attendance.CANCELLED_LATE
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = timezone.now()
+        booking.save()
+        if held_a_place:
+            _promote_waiting_list(course)
+        return booking
+
+
+def course_cancelled(*, course: Course) -> int:
+    """Tell everyone with a place or a waiting-list position that the course is cancelled (no fees are due)."""
+    bookings = course.bookings.filter(status__in=[*BookingStatus.holding_a_place(), BookingStatus.WAITING_LIST])
+    for booking in bookings:
+        email_course_cancelled.enqueue(booking.pk)
+    return len(bookings)
+
+
+def booking_decide(*, booking: Booking, approve: bool, by) -> Booking:
+    """The agency's approval (or not) of a booking that waits for it."""
+    with transaction.atomic():
+        course = _locked(booking.course)
+        booking = Booking.objects.get(pk=booking.pk)
+        if booking.status != BookingStatus.AWAITING_APPROVAL:
+            raise BookingRefused("This booking is not waiting for approval.")
+        booking.status = BookingStatus.BOOKED if approve else BookingStatus.DECLINED
+        booking.approved_by = by
+        booking.save()
+        if not approve:
+            _promote_waiting_list(course)
+        return booking
+
+
+def attendance_record(*, course: Course, attendance: dict[int, str], by, base_url: str, today: date | None = None):
+    """Record the register for ``course`` ({booking id: Attendance}); attendees get their post-course evaluation link."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        course = _locked(course)
+        if course.date > today:
+            raise BookingRefused("Attendance can be recorded from the day of the course, not before.")
+        if course.status == CourseStatus.CANCELLED:
+            raise BookingRefused("This course was cancelled, so it has no register.")
+        bookings = {b.pk: b for b in course.bookings.filter(pk__in=list(attendance))}
+        for booking_id, mark in attendance.items():
+            booking = bookings.get(booking_id)
+            if booking is None or booking.status != BookingStatus.BOOKED:
+                raise BookingRefused("The register can only mark people with a confirmed place.")
+            if mark not in Attendance.values:
+                raise BookingRefused(f"Choose attended, did not attend or cancelled late for {booking.delegate}.")
+            newly_attended = mark == Attendance.ATTENDED and booking.attendance != Attendance.ATTENDED
+            booking.attendance = mark
+            booking.save()
+            if newly_attended:
+                evaluation_link_send(booking=booking, stage=Stage.POST, base_url=base_url)
+
+
+def booking_request_waiver(*, booking: Booking, reason: str, by) -> Booking:
+    if not reason.strip():
+        raise BookingRefused("Enter why the fee should be waived")
+    with transaction.atomic():
+        booking.waiver_status = WaiverStatus.REQUESTED
+        booking.waiver_reason = reason.strip()
+        booking.waiver_decided_by = None
+        booking.save()
+        return booking
+
+
+def booking_decide_waiver(*, booking: Booking, approve: bool, by) -> Booking:
+    with transaction.atomic():
+        if booking.waiver_status != WaiverStatus.REQUESTED:
+            raise BookingRefused("No waiver has been requested for this booking.")
+        booking.waiver_status = WaiverStatus.APPROVED if approve else WaiverStatus.REFUSED
+        booking.waiver_decided_by = by
+        booking.save()
+        return booking
+
+
+@dataclass(frozen=True)
+class Fee:
+    description: str
+    amount: Decimal
+
+
+def agency_type(agency) -> str:
+    profile = _profile(agency)
+    contributes = profile.contributes_to_budget if profile else False
+    return ChargeRule.AgencyType.CONTRIBUTING if contributes else ChargeRule.AgencyType.OTHER
+
+
+def charge_rule_for(*, agency, module) -> ChargeRule | None:
+    """The module's own rule for the agency's type if there is one, otherwise the type's rule for every module."""
+    rules = ChargeRule.objects.filter(partnership=module.partnership, agency_type=agency_type(agency))
+    return rules.filter(module=module).first() or rules.filter(module__isnull=True).first()
+
+
+def fees_for_booking(booking: Booking) -> list[Fee]:
+    """What the booking's agency owes for it under the charging policy (an empty list: nothing)."""
+    if booking.waiver_status == WaiverStatus.APPROVED or booking.course.status == CourseStatus.CANCELLED:
+        return []
+    rule = charge_rule_for(agency=booking.agency, module=booking.course.module)
+    if rule is None:
+        return []
+    if booking.attendance == Attendance.CANCELLED_LATE:
+        fee = Fee("Late cancellation", rule.late_cancellation_fee)
+    elif booking.attendance == Attendance.DID_NOT_ATTEND:
+        fee = Fee("Did not attend", rule.non_attendance_fee)
+    elif booking.attendance == Attendance.ATTENDED:
+        fee = Fee("Place", rule.place_fee)
+    else:
+        return []
+    return [fee] if fee.amount > 0 else []
+
+
+INVOICE_HEADERS = ["Course date", "Module", "Delegate", "Charge", "Amount (£)"]
+
+
+def invoice_rows(*, agency, quarter: Period) -> list[list]:
+    """One agency's chargeable lines for courses held in ``quarter``."""
+    bookings = (
+        Booking.objects.filter(agency=agency, course__date__range=(quarter.start, quarter.end))
+        .exclude(attendance="")
+        .select_related("course__module__partnership", "delegate", "agency")
+        .order_by("course__date", "delegate__full_name")
+    )
+    rows = []
+    for booking in bookings:
+        for fee in fees_for_booking(booking):
+            rows.append(
+                [
+                    booking.course.date,
+                    str(booking.course.module),
+                    booking.delegate.full_name,
+                    fee.description,
+                    fee.amount,
+                ]
+            )
+    return rows
+
+
+def evaluation_token(link: EvaluationLink) -> str:
+    return signing.dumps({"b": link.booking_id, "s": link.stage, "n": link.nonce}, salt=EVALUATION_LINK_SALT)
+
+
+def evaluation_link_issue(*, booking: Booking, stage: str, now: datetime | None = None) -> EvaluationLink:
+    now = now or timezone.now()
+    recipient = booking.manager_email if stage == Stage.MANAGER else booking.delegate.email
+    if not recipient:
+        raise BookingRefused("There is no email address to send this evaluation to.")
+    return EvaluationLink.objects.create(
+        booking=booking,
+        stage=stage,
+        sent_to=recipient,
+        created_at=now,
+        expires_at=now + timedelta(days=EVALUATION_LINK_VALID_DAYS),
+    )
+
+
+def evaluation_link_send(*, booking: Booking, stage: str, base_url: str) -> EvaluationLink:
+    """Issue a link and email it (through the task queue)."""
+    link = evaluation_link_issue(booking=booking, stage=stage)
+    email_evaluation_link.enqueue(link.pk, base_url)
+    return link
+
+
+REFUSED_INVALID = EvaluationLinkRefused(
+    "This evaluation link does not work",
+    "Check that you copied the whole link from your email. If it still does not work, ask the training coordinator for a new one.",
+    status=404,
+)
+
+
+def evaluation_link_resolve(token: str, *, user, now: datetime | None = None) -> EvaluationLink:
+    """The link a token stands for, if it may be used now by this person; otherwise EvaluationLinkRefused."""
+    now = now or timezone.now()
+    try:
+        payload = signing.loads(token, salt=EVALUATION_LINK_SALT)
+        link = EvaluationLink.objects.select_related("booking__course__module", "booking__delegate").get(
+            nonce=payload["n"], booking_id=payload["b"], stage=payload["s"]
+        )
+    except (signing.BadSignature, EvaluationLink.DoesNotExist, KeyError, TypeError):
+        raise REFUSED_INVALID from None
+    if link.used_at is not None or link.booking.evaluations.filter(stage=link.stage).exists():
+        raise EvaluationLinkRefused(
+            "You have already given this evaluation",
+            "Each evaluation link works once. Thank you for your answers: they are saved.",
+        )
+    if now >= link.expires_at:
+        raise EvaluationLinkRefused(
+            "This evaluation link has expired",
+            f"Links work for {EVALUATION_LINK_VALID_DAYS} days. Ask the training coordinator to send you a new one.",
+        )
+    if link.stage != Stage.MANAGER and user.is_authenticated and user.pk != link.booking.delegate_id:
+        raise EvaluationLinkRefused(
+            "This evaluation link was sent to someone else",
+            f"It is for {link.booking.delegate}'s evaluation. Sign out, or use the link in your own email.",
+            status=403,
+        )
+    return link
+
+
+def evaluation_submit(*, link: EvaluationLink, knowledge: int, skills: int, confidence: int, used_in_practice: str):
+    with transaction.atomic():
+        link = EvaluationLink.objects.select_for_update().get(pk=link.pk)
+        if link.used_at is not None:
+            raise EvaluationLinkRefused("You have already given this evaluation", "Each evaluation link works once.")
+        response = EvaluationResponse(
+            booking=link.booking,
+            stage=link.stage,
+            knowledge=knowledge,
+            skills=skills,
+            confidence=confidence,
+            used_in_practice=used_in_practice,
+        )
+        response.full_clean()
+        response.save()
+        link.used_at = timezone.now()
+        link.save()
+        return response
+
+
+def follow_ups_due(today: date) -> list[tuple[Booking, str]]:
+    """Attended bookings whose three-month evaluations (delegate's and manager's) are due and not yet sent."""
+    latest_course_date = add_months(today, -FOLLOW_UP_MONTHS)
+    earliest_course_date = add_months(today - timedelta(days=FOLLOW_UP_CATCH_UP_DAYS), -FOLLOW_UP_MONTHS)
+    bookings = Booking.objects.filter(
+        attendance=Attendance.ATTENDED, course__date__range=(earliest_course_date, latest_course_date)
+    ).select_related("delegate")
+    due = []
+    for booking in bookings:
+        sent = set(booking.evaluation_links.values_list("stage", flat=True))
+        answered = set(booking.evaluations.values_list("stage", flat=True))
+        if Stage.FOLLOW_UP not in sent | answered:
+            due.append((booking, Stage.FOLLOW_UP))
+        if booking.manager_email and Stage.MANAGER not in sent | answered:
+            due.append((booking, Stage.MANAGER))
+    return due
+
+
+def send_follow_ups(*, today: date | None = None, base_url: str | None = None) -> int:
+    """Send every due three-month follow-up; safe to run daily, as nothing is sent twice."""
+    base_url = base_url or getattr(settings, "ASSURE_BASE_URL", "http://127.0.0.1:8000")
+    due = follow_ups_due(today or timezone.localdate())
+    with transaction.atomic():
+        for booking, stage in due:
+            evaluation_link_send(booking=booking, stage=stage, base_url=base_url)
+    return len(due)

@@ -1,0 +1,503 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assure.core.middleware import public
+from assure.core.models import Agency, Partnership, User
+from assure.core.pages import form_page, list_page
+from assure.core.permissions import (
+    Action,
+    Area,
+    Scope,
+    can,
+    get_scoped_object_or_404,
+    permission_required,
+    reach,
+    scoped,
+)
+from assure.core.tables import Column, Table
+
+from . import services
+from .filters import BookingFilter, CourseFilter
+from .forms import (
+    AgencyTrainingProfileForm,
+    BookingForm,
+    CourseForm,
+    EvaluationForm,
+    ModuleForm,
+    RegisterForm,
+    StaffBookingForm,
+    WaiverRequestForm,
+    WorkforceHeadcountForm,
+)
+from .models import (
+    AgencyTrainingProfile,
+    Booking,
+    BookingStatus,
+    Course,
+    Module,
+    Stage,
+    WaiverStatus,
+    WorkforceHeadcount,
+)
+from .pdf import pdf_response
+
+
+def is_coordinator(user) -> bool:
+    """The training coordinator (a partnership admin) runs the whole programme."""
+    return reach(user, Area.TRAINING, Action.EDIT).scope == Scope.PARTNERSHIP
+
+
+def require_coordinator(user) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied("Only the training coordinator can do this.")
+
+
+def staff_bookable_by(user):
+    """The people ``user`` may book onto courses: everyone for the coordinator, their own agency's staff for an agency lead."""
+    granted = reach(user, Area.TRAINING, Action.EDIT)
+    people = User.objects.filter(is_active=True, agency__isnull=False)
+    if granted.scope == Scope.PARTNERSHIP:
+        return people
+    if granted.scope == Scope.AGENCY:
+        return people.filter(agency_id__in=granted.agency_ids)
+    return people.none()
+
+
+def agency_or_404(user, pk, action=Action.VIEW) -> Agency:
+    """An agency whose training records ``user`` may see: any for the coordinator, their own for an agency lead."""
+    granted = reach(user, Area.TRAINING, action)
+    agency = get_object_or_404(Agency, pk=pk, partnership=Partnership.current())
+    if granted.scope == Scope.PARTNERSHIP or (granted.scope == Scope.AGENCY and agency.pk in granted.agency_ids):
+        return agency
+    raise Http404("No agency matches the given query.")
+
+
+def base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@permission_required(Area.TRAINING)
+def programme(request):
+    table = Table(
+        request,
+        Module.objects.filter(partnership=Partnership.current()).select_related("priority"),
+        [
+            Column("Module", lambda m: m.code, sort="code", link=True),
+            Column("Title", lambda m: m.title, sort="title"),
+            Column("Priority", lambda m: m.priority or "", sort="priority__name"),
+            Column("Hours", lambda m: m.hours, sort="hours", numeric=True),
+            Column("Delivery", lambda m: m.get_delivery_display(), sort="delivery"),
+        ],
+        name="training-programme",
+        search_fields=["code", "title", "learning_outcomes"],
+        default_sort="code",
+    )
+    return list_page(request, table, "training/programme.html", Area.TRAINING, can_edit=is_coordinator(request.user))
+
+
+@permission_required(Area.TRAINING)
+def module_detail(request, pk):
+    module = get_object_or_404(Module, pk=pk, partnership=Partnership.current())
+    today = timezone.localdate()
+    return render(
+        request,
+        "training/module_detail.html",
+        {
+            "module": module,
+            "upcoming": module.courses.filter(date__gte=today).order_by("date"),
+            "past_count": module.courses.filter(date__lt=today).count(),
+            "can_edit": is_coordinator(request.user),
+        },
+    )
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def module_create(request):
+    require_coordinator(request.user)
+    form = ModuleForm(request.POST or None, partnership=Partnership.current())
+    return form_page(
+        request,
+        form,
+        title="Add a module",
+        success_url=reverse("training:programme"),
+        success_message="Added the module.",
+        back_url=reverse("training:programme"),
+    )
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def module_edit(request, pk):
+    require_coordinator(request.user)
+    module = get_object_or_404(Module, pk=pk, partnership=Partnership.current())
+    form = ModuleForm(request.POST or None, instance=module, partnership=module.partnership)
+    return form_page(
+        request,
+        form,
+        title=f"Change module {module.code}",
+        success_url=module.get_absolute_url(),
+        success_message="Saved.",
+        back_url=module.get_absolute_url(),
+    )
+
+
+@permission_required(Area.TRAINING)
+def course_list(request):
+    table = Table(
+        request,
+        Course.objects.filter(module__partnership=Partnership.current()).select_related("module"),
+        [
+            Column("Date", lambda c: c.date, sort="date", link=True),
+            Column("Module", lambda c: f"{c.module.code}: {c.module.title}", sort="module__code"),
+            Column("Where", lambda c: c.venue or "Online"),
+            Column("Status", lambda c: c.get_status_display(), sort="status"),
+            Column("Places", lambda c: c.capacity, sort="capacity", numeric=True),
+        ],
+        name="training-courses",
+        search_fields=["module__title", "module__code", "venue", "trainer", "edition"],
+        filterset_class=CourseFilter,
+        default_sort="-date",
+    )
+    return list_page(request, table, "training/course_list.html", Area.TRAINING, can_edit=is_coordinator(request.user))
+
+
+@permission_required(Area.TRAINING)
+def course_detail(request, pk):
+    course = get_object_or_404(
+        Course.objects.select_related("module"), pk=pk, module__partnership=Partnership.current()
+    )
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "places_left": course.places_left(),
+            "open": course.is_open_for_booking(),
+            "own_booking": course.bookings.filter(delegate=request.user)
+            .exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.DECLINED])
+            .first(),
+            "bookings": scoped(course.bookings.select_related("delegate", "agency"), request.user).order_by(
+                "status", "booked_at"
+            ),
+            "can_book_staff": staff_bookable_by(request.user).exists(),
+            "coordinator": is_coordinator(request.user),
+        },
+    )
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def course_create(request):
+    require_coordinator(request.user)
+    form = CourseForm(request.POST or None, partnership=Partnership.current(), initial=request.GET.dict() or None)
+    return form_page(
+        request,
+        form,
+        title="Add a course",
+        success_url=reverse("training:course-list"),
+        success_message="Added the course.",
+        back_url=reverse("training:course-list"),
+    )
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def course_edit(request, pk):
+    require_coordinator(request.user)
+    course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
+    form = CourseForm(request.POST or None, instance=course, partnership=course.module.partnership)
+    return form_page(
+        request,
+        form,
+        title=f"Change the course on {course.date:%-d %B %Y}",
+        success_url=course.get_absolute_url(),
+        success_message="Saved.",
+        back_url=course.get_absolute_url(),
+    )
+
+
+def _book(request, course, form, *, delegate, title):
+    """Book through the service; its refusals (full, closed, already booked) show as form errors and save nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.course_book(
+                course=course,
+                delegate=delegate or form.cleaned_data["delegate"],
+                booked_by=request.user,
+                workforce_role=form.cleaned_data["workforce_role"],
+                job_title=form.cleaned_data["job_title"],
+                service=form.cleaned_data["service"],
+                manager_email=form.cleaned_data["manager_email"],
+                join_waiting_list=request.POST.get("waiting_list") == "yes",
+                base_url=base_url(request),
+            )
+        except services.BookingRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"{booking.get_status_display()}: {booking.delegate} on {course}.")
+            return redirect("training:my-training" if delegate else course.get_absolute_url())
+    context = {"form": form, "course": course, "title": title, "full": course.places_left() == 0}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/course_book.html", context, status=status)
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def course_book(request, pk):
+    course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
+    form = BookingForm(request.POST or None, delegate=request.user)
+    return _book(request, course, form, delegate=request.user, title="Book a place")
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def course_book_staff(request, pk):
+    course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
+    people = staff_bookable_by(request.user)
+    if not people.exists():
+        raise PermissionDenied("Only agency leads and the training coordinator book places for other people.")
+    form = StaffBookingForm(request.POST or None, people=people)
+    return _book(request, course, form, delegate=None, title="Book a member of staff")
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def course_register(request, pk):
+    require_coordinator(request.user)
+    course = get_object_or_404(
+        Course.objects.select_related("module"), pk=pk, module__partnership=Partnership.current()
+    )
+    bookings = course.bookings.filter(status=BookingStatus.BOOKED).select_related("delegate", "agency")
+    form = RegisterForm(request.POST or None, bookings=bookings.order_by("delegate__full_name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(
+                course=course, attendance=form.marks(), by=request.user, base_url=base_url(request)
+            )
+        except services.BookingRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, "Saved the register. Everyone who attended has been sent the post-course evaluation."
+            )
+            return redirect(course.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/course_register.html", {"course": course, "form": form}, status=status)
+
+
+@permission_required(Area.TRAINING)
+def my_training(request):
+    bookings = Booking.objects.filter(delegate=request.user).select_related("course__module").order_by("-course__date")
+    today = timezone.localdate()
+    return render(
+        request,
+        "training/my_training.html",
+        {
+            "upcoming": [b for b in bookings if b.course.date >= today],
+            "past": [b for b in bookings if b.course.date < today],
+        },
+    )
+
+
+@permission_required(Area.TRAINING)
+def booking_list(request):
+    table = Table(
+        request,
+        scoped(Booking.objects.all(), request.user).select_related("course__module", "delegate", "agency"),
+        [
+            Column("Delegate", lambda b: b.delegate.full_name, sort="delegate__full_name", link=True),
+            Column("Agency", lambda b: b.agency.name, sort="agency__name"),
+            Column("Course", lambda b: f"{b.course.module.code}, {b.course.date:%d/%m/%Y}", sort="course__date"),
+            Column("Status", lambda b: b.get_status_display(), sort="status"),
+            Column("Attendance", lambda b: b.get_attendance_display(), sort="attendance"),
+            Column("Booked", lambda b: b.booked_at, sort="booked_at"),
+        ],
+        name="training-bookings",
+        search_fields=["delegate__full_name", "delegate__email", "course__module__title", "course__module__code"],
+        filterset_class=BookingFilter,
+        default_sort="-course__date",
+    )
+    awaiting = scoped(Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL), request.user, Action.EDIT)
+    editing = reach(request.user, Area.TRAINING, Action.EDIT)
+    if editing.scope < Scope.AGENCY:
+        awaiting = awaiting.none()
+    # An agency lead's way to their agency's training terms and headcount.
+    led = Agency.objects.filter(pk__in=editing.agency_ids) if editing.scope == Scope.AGENCY else Agency.objects.none()
+    return list_page(
+        request, table, "training/booking_list.html", Area.TRAINING, awaiting=awaiting.count(), led_agencies=led
+    )
+
+
+@permission_required(Area.TRAINING)
+def booking_detail(request, pk):
+    booking = get_scoped_object_or_404(
+        Booking.objects.select_related("course__module", "delegate", "agency"), request.user, pk=pk
+    )
+    user = request.user
+    may_edit = scoped(Booking.objects.filter(pk=pk), user, Action.EDIT).exists()
+    manages = may_edit and reach(user, Area.TRAINING, Action.EDIT).scope >= Scope.AGENCY
+    return render(
+        request,
+        "training/booking_detail.html",
+        {
+            "booking": booking,
+            "fees": services.fees_for_booking(booking),
+            "evaluations": booking.evaluations.all(),
+            "links": booking.evaluation_links.all(),
+            "can_cancel": may_edit and booking.status not in (BookingStatus.CANCELLED, BookingStatus.DECLINED),
+            "can_decide": manages and booking.status == BookingStatus.AWAITING_APPROVAL,
+            "can_request_waiver": manages and booking.waiver_status != WaiverStatus.APPROVED,
+            "can_decide_waiver": can(user, Area.TRAINING, Action.APPROVE)
+            and booking.waiver_status == WaiverStatus.REQUESTED,
+            "coordinator": is_coordinator(user),
+        },
+    )
+
+
+@require_POST
+@permission_required(Area.TRAINING, Action.EDIT)
+def booking_cancel(request, pk):
+    booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.EDIT, pk=pk)
+    try:
+        booking = services.booking_cancel(booking=booking, by=request.user)
+    except services.BookingRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(booking.get_absolute_url())
+    late = " It was inside the cut-off, so it counts as a late cancellation." if booking.attendance else ""
+    messages.success(request, f"Cancelled {booking.delegate}'s place on {booking.course}.{late}")
+    return redirect(booking.get_absolute_url())
+
+
+@require_POST
+@permission_required(Area.TRAINING, Action.EDIT)
+def booking_decide(request, pk):
+    if reach(request.user, Area.TRAINING, Action.EDIT).scope < Scope.AGENCY:
+        raise PermissionDenied("Only the agency's lead or the training coordinator approves bookings.")
+    booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.EDIT, pk=pk)
+    try:
+        booking = services.booking_decide(
+            booking=booking, approve=request.POST.get("decision") == "approve", by=request.user
+        )
+    except services.BookingRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"{booking.get_status_display()}: {booking.delegate} on {booking.course}.")
+    return redirect(booking.get_absolute_url())
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def waiver_request(request, pk):
+    if reach(request.user, Area.TRAINING, Action.EDIT).scope < Scope.AGENCY:
+        raise PermissionDenied("Only the agency's lead or the training coordinator asks for fees to be waived.")
+    booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.EDIT, pk=pk)
+    form = WaiverRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.booking_request_waiver(booking=booking, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Asked the training coordinator to waive the fee.")
+        return redirect(booking.get_absolute_url())
+    context = {"form": form, "title": "Ask for the fee to be waived", "back_url": booking.get_absolute_url()}
+    return render(request, "core/form_page.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@permission_required(Area.TRAINING, Action.APPROVE)
+def waiver_decide(request, pk):
+    booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.APPROVE, pk=pk)
+    try:
+        services.booking_decide_waiver(
+            booking=booking, approve=request.POST.get("decision") == "approve", by=request.user
+        )
+    except services.BookingRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Recorded the decision on the waiver.")
+    return redirect(booking.get_absolute_url())
+
+
+def _attended_booking_or_404(request, pk):
+    booking = get_scoped_object_or_404(
+        Booking.objects.select_related("course__module__partnership", "delegate"), request.user, pk=pk
+    )
+    if booking.attendance != "attended":
+        raise Http404("A certificate is only given for a course the delegate attended.")
+    return booking
+
+
+@permission_required(Area.TRAINING)
+def certificate(request, pk):
+    booking = _attended_booking_or_404(request, pk)
+    return render(request, "training/certificate.html", {"booking": booking})
+
+
+@permission_required(Area.TRAINING)
+def certificate_pdf(request, pk):
+    booking = _attended_booking_or_404(request, pk)
+    return pdf_response(request, "training/certificate_pdf.html", {"booking": booking}, f"certificate-{booking.pk}")
+
+
+@public
+def evaluate(request, token):
+    try:
+        link = services.evaluation_link_resolve(token, user=request.user)
+    except services.EvaluationLinkRefused as refusal:
+        return render(request, "training/evaluation_refused.html", {"refusal": refusal}, status=refusal.status)
+    form = EvaluationForm(request.POST or None, stage=link.stage)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(link=link, **form.cleaned_data)
+        except services.EvaluationLinkRefused as refusal:
+            return render(request, "training/evaluation_refused.html", {"refusal": refusal}, status=refusal.status)
+        return render(request, "training/evaluation_thanks.html", {"link": link})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/evaluate.html", {"form": form, "link": link, "Stage": Stage}, status=status)
+
+
+@permission_required(Area.TRAINING)
+def agency_detail(request, pk):
+    agency = agency_or_404(request.user, pk)
+    headcounts = WorkforceHeadcount.objects.filter(agency=agency).select_related("reporting_year")
+    return render(
+        request,
+        "training/agency_detail.html",
+        {
+            "agency": agency,
+            "profile": AgencyTrainingProfile.objects.filter(agency=agency).first(),
+            "headcounts": headcounts,
+            "bookings": Booking.objects.filter(agency=agency).count(),
+            "coordinator": is_coordinator(request.user),
+            "can_edit_headcount": can(request.user, Area.TRAINING, Action.EDIT)
+            and reach(request.user, Area.TRAINING, Action.EDIT).scope >= Scope.AGENCY,
+        },
+    )
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def agency_profile_edit(request, pk):
+    require_coordinator(request.user)
+    agency = agency_or_404(request.user, pk, Action.EDIT)
+    profile = AgencyTrainingProfile.objects.filter(agency=agency).first() or AgencyTrainingProfile(agency=agency)
+    form = AgencyTrainingProfileForm(request.POST or None, instance=profile)
+    return form_page(
+        request,
+        form,
+        title=f"Training terms for {agency}",
+        success_url=reverse("training:agency-detail", args=[agency.pk]),
+        success_message="Saved.",
+        back_url=reverse("training:agency-detail", args=[agency.pk]),
+    )
+
+
+@permission_required(Area.TRAINING, Action.EDIT)
+def headcount_edit(request, pk, headcount_pk=None):
+    if reach(request.user, Area.TRAINING, Action.EDIT).scope < Scope.AGENCY:
+        raise PermissionDenied("Only the agency's lead or the training coordinator records its headcount.")
+    agency = agency_or_404(request.user, pk, Action.EDIT)
+    headcount = get_object_or_404(WorkforceHeadcount, pk=headcount_pk, agency=agency) if headcount_pk else None
+    form = WorkforceHeadcountForm(request.POST or None, instance=headcount, agency=agency)
+    return form_page(
+        request,
+        form,
+        title=f"Staff in referring or conference roles: {agency}",
+        success_url=reverse("training:agency-detail", args=[agency.pk]),
+        success_message="Saved the headcount.",
+        back_url=reverse("training:agency-detail", args=[agency.pk]),
+    )
