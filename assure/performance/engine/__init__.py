@@ -11,6 +11,7 @@ Public entry points:
 - ``merge(results)``: several inputs into one, by natural key;
 - ``compute(events, period_from=, period_to=, population=, reference_date=None)``:
   the indicator document (the command line's JSON);
+- ``quality_rows(events, reference_date=None)``: the rows behind the data-quality counts;
 - ``make_pseudonymiser(key)``: HMAC-SHA256 of child identifiers;
 - ``england_benchmarks()``: DfE England figures mapped to indicator ids;
 - ``synth.write_history`` / ``synth.demo_history``: synthetic Annex A histories.
@@ -20,7 +21,7 @@ from .annex_a import read_annex_a
 from .benchmarks import BenchmarkRecord, england_benchmarks, read_benchmark_file
 from .cin_census import read_cin_census
 from .events import EVENT_KINDS, SCHEMAS, ImportRejected, ImportResult, RowError, merge
-from .indicators import DATA_QUALITY_KEYS, INDICATOR_IDS, compute, display, round_half_up
+from .indicators import DATA_QUALITY_KEYS, INDICATOR_IDS, compute, display, quality_rows, round_half_up
 from .inputs import detect, read_input, read_inputs
 from .pseudonymise import make_pseudonymiser
 from .ssda903 import read_ssda903
@@ -40,6 +41,7 @@ __all__ = [
     "england_benchmarks",
     "make_pseudonymiser",
     "merge",
+    "quality_rows",
     "read_annex_a",
     "read_benchmark_file",
     "read_cin_census",

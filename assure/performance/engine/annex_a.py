@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -27,7 +28,7 @@ from .events import (
     new_result,
     pseudonymise_tables,
 )
-from .tabular import Column, match_columns, normalise_header, parse_table, text_table
+from .tabular import Column, load_csv, match_columns, normalise_header, parse_table, text_table
 
 
 @dataclass(frozen=True)
@@ -57,41 +58,79 @@ def _list(number, title, signature, *columns):
 
 
 LISTS = (
-    _list(1, "Contacts", "Date of Contact",
-          Column("contact_date", "Date of Contact", "date", required=True),
-          Column("source", "Contact Source", "code", codes.SOURCE, required=True)),
-    _list(2, "Early help", "Assessment start date",
-          Column("start_date", "Assessment start date", "date", required=True),
-          Column("end_date", "Assessment completion date", "date"),
-          Column("organisation", "Organisation completing assessment", "text")),
-    _list(3, "Referrals", "Date of referral",
-          Column("referral_date", "Date of referral", "date", required=True),
-          Column("source", "Referral Source", "code", codes.SOURCE, required=True),
-          Column("nfa", "Referral NFA?", "code", codes.YES_NO, required=True)),
-    _list(4, "Assessments", "Continuous Assessment Start Date",
-          Column("start_date", "Continuous Assessment Start Date", "date", required=True),
-          Column("authorised_date", "Continuous Assessment Date of Authorisation", "date")),
-    _list(5, "Section 47 enquiries and ICPCs", "Strategy discussion initiating Section 47 Enquiry Start Date",
-          Column("strategy_date", "Strategy discussion initiating Section 47 Enquiry Start Date", "date", required=True),
-          Column("icpc_not_required", "Was an Initial Child Protection Conference deemed unnecessary?", "code", codes.YES_NO),
-          Column("icpc_date", "Date of Initial Child Protection Conference", "date"),
-          Column("resulted_in_plan", "Did the Initial Child Protection Conference Result in a Child Protection Plan",
-                 "code", codes.YES_NO)),
-    _list(6, "Children in need", "CIN Start Date",
-          Column("cin_start_date", "CIN Start Date", "date", required=True),
-          Column("primary_need", "Primary Need Code", "code", codes.PRIMARY_NEED),
-          Column("closure_date", "CIN Closure Date", "date"),
-          Column("closure_reason", "Reason for Closure", "code", codes.CLOSURE_REASON)),
-    _list(7, "Child protection", "Child Protection Plan Start Date",
-          Column("start_date", "Child Protection Plan Start Date", "date", required=True),
-          Column("initial_category", "Initial Category of Abuse", "code", codes.CATEGORY, required=True),
-          Column("latest_category", "Latest Category of Abuse", "code", codes.CATEGORY),
-          Column("end_date", "Child Protection Plan End Date", "date"),
-          Column("previous_plans", "Number of Previous Child Protection Plans", "count")),
-    _list(8, "Children in care", "Date Started to be Looked After",
-          Column("start_date", "Date Started to be Looked After", "date", required=True),
-          Column("legal_status", "Child's Legal Status", "code", codes.LEGAL_STATUS, required=True),
-          Column("end_date", "Date Ceased to be Looked After", "date")),
+    _list(
+        1,
+        "Contacts",
+        "Date of Contact",
+        Column("contact_date", "Date of Contact", "date", required=True),
+        Column("source", "Contact Source", "code", codes.SOURCE, required=True),
+    ),
+    _list(
+        2,
+        "Early help",
+        "Assessment start date",
+        Column("start_date", "Assessment start date", "date", required=True),
+        Column("end_date", "Assessment completion date", "date"),
+        Column("organisation", "Organisation completing assessment", "text"),
+    ),
+    _list(
+        3,
+        "Referrals",
+        "Date of referral",
+        Column("referral_date", "Date of referral", "date", required=True),
+        Column("source", "Referral Source", "code", codes.SOURCE, required=True),
+        Column("nfa", "Referral NFA?", "code", codes.YES_NO, required=True),
+    ),
+    _list(
+        4,
+        "Assessments",
+        "Continuous Assessment Start Date",
+        Column("start_date", "Continuous Assessment Start Date", "date", required=True),
+        Column("authorised_date", "Continuous Assessment Date of Authorisation", "date"),
+    ),
+    _list(
+        5,
+        "Section 47 enquiries and ICPCs",
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        Column("strategy_date", "Strategy discussion initiating Section 47 Enquiry Start Date", "date", required=True),
+        Column(
+            "icpc_not_required", "Was an Initial Child Protection Conference deemed unnecessary?", "code", codes.YES_NO
+        ),
+        Column("icpc_date", "Date of Initial Child Protection Conference", "date"),
+        Column(
+            "resulted_in_plan",
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+            "code",
+            codes.YES_NO,
+        ),
+    ),
+    _list(
+        6,
+        "Children in need",
+        "CIN Start Date",
+        Column("cin_start_date", "CIN Start Date", "date", required=True),
+        Column("primary_need", "Primary Need Code", "code", codes.PRIMARY_NEED),
+        Column("closure_date", "CIN Closure Date", "date"),
+        Column("closure_reason", "Reason for Closure", "code", codes.CLOSURE_REASON),
+    ),
+    _list(
+        7,
+        "Child protection",
+        "Child Protection Plan Start Date",
+        Column("start_date", "Child Protection Plan Start Date", "date", required=True),
+        Column("initial_category", "Initial Category of Abuse", "code", codes.CATEGORY, required=True),
+        Column("latest_category", "Latest Category of Abuse", "code", codes.CATEGORY),
+        Column("end_date", "Child Protection Plan End Date", "date"),
+        Column("previous_plans", "Number of Previous Child Protection Plans", "count"),
+    ),
+    _list(
+        8,
+        "Children in care",
+        "Date Started to be Looked After",
+        Column("start_date", "Date Started to be Looked After", "date", required=True),
+        Column("legal_status", "Child's Legal Status", "code", codes.LEGAL_STATUS, required=True),
+        Column("end_date", "Date Ceased to be Looked After", "date"),
+    ),
     AnnexAList(9, "Care leavers", "Eligibility Category"),
     AnnexAList(10, "Adoption", "Date of Decision that Child Should be Placed for Adoption"),
     AnnexAList(11, "Adopters", "Individual adopter identifier"),
@@ -114,18 +153,26 @@ def is_header_row(cells: list[object]) -> bool:
 
 
 @dataclass
-class _Part:
+class LoadedList:
+    """One list found in an input, its text loaded into DuckDB as ``relation``."""
+
     annex_list: AnnexAList
     relation: str
-    headers: list[str]
+    found: dict[str, str | None]  # role -> the file's header for it
     file: str
     sheet: str | None
+    notes: list[str] = field(default_factory=list)  # warnings about how it was read
 
 
 def read_annex_a(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
     """Import an Annex A workbook (.xlsx), a folder of list CSVs, or a single list CSV."""
-    path = Path(path)
     con = codes.connect()
+    return lists_to_events(con, load_lists(con, path), pseudonymise)
+
+
+def load_lists(con: duckdb.DuckDBPyConnection, path: str | Path) -> list[LoadedList]:
+    """Find the lists in a workbook, folder or CSV and load their text into ``con`` (the parse phase)."""
+    path = Path(path)
     if path.is_dir():
         files = sorted(child for child in path.iterdir() if child.suffix.lower() == ".csv")
         if not files:
@@ -136,16 +183,18 @@ def read_annex_a(path: str | Path, *, pseudonymise: Pseudonymiser | None = None)
     else:
         parts = _load_workbook(con, path)
     if not any(part.annex_list.used for part in parts):
-        raise ImportRejected(f"{path}: no Annex A List 1 to 8 found; expected sheets or files with the Annex A column headers")
-    return _to_events(con, parts, pseudonymise)
+        raise ImportRejected(
+            f"{path}: no Annex A List 1 to 8 found; expected sheets or files with the Annex A column headers"
+        )
+    return parts
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, index: int) -> _Part:
+def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, index: int) -> LoadedList:
     try:
-        with open(file, newline="", encoding="utf-8-sig") as handle:
-            first_rows = [row for _, row in zip(range(3), csv.reader(handle))]
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ImportRejected(f"{file}: cannot be read as a UTF-8 CSV file ({error})") from error
+        with open(file, newline="", encoding="utf-8-sig", errors="replace") as handle:
+            first_rows = list(islice(csv.reader(handle), 3))
+    except (OSError, csv.Error) as error:
+        raise ImportRejected(f"{file}: cannot be read as a CSV file ({error})") from error
     header_index = next((number for number, row in enumerate(first_rows) if is_header_row(row)), None)
     annex_list = recognise(first_rows[header_index]) if header_index is not None else None
     if annex_list is None:
@@ -153,15 +202,22 @@ def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, index: int) -> _Part:
             f"{file}: not an Annex A list; expected a header row with 'Child Unique ID' and a list's column names"
         )
     relation = f"list_file_{index}"
-    # rowid follows insertion order, which gives each record its row number in the file.
-    con.execute(
-        f"CREATE TEMP TABLE {relation}_text AS SELECT * FROM read_csv(?, header=true, all_varchar=true, "
-        f"skip={header_index}, quote='\"', escape='\"', strict_mode=false, null_padding=true)",
-        [str(file)],
+    found, notes = load_csv(
+        con, file, relation, skip=header_index, pick=lambda headers: _match(annex_list, headers, str(file), None)
     )
-    con.execute(f"CREATE TEMP VIEW {relation} AS SELECT *, rowid + {header_index + 2} AS row_no FROM {relation}_text")
-    headers = [row[0] for row in con.execute(f"DESCRIBE {relation}_text").fetchall()]
-    return _Part(annex_list, relation, headers, str(file), None)
+    return LoadedList(annex_list, relation, found, str(file), None, notes)
+
+
+def _match(annex_list: AnnexAList, headers: list[str], file: str, sheet: str | None) -> dict[str, str | None]:
+    found, missing = match_columns(annex_list.columns, headers)
+    if missing:
+        where = file + (f" [{sheet}]" if sheet else "")
+        raise ImportRejected(
+            f"{where}: List {annex_list.number} ({annex_list.title}) lacks the column(s) "
+            + ", ".join(repr(name) for name in missing)
+            + "; expected the Annex A template's headers"
+        )
+    return found
 
 
 def _cell_text(value: object) -> str | None:
@@ -176,11 +232,12 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _load_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> list[_Part]:
+def _load_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> list[LoadedList]:
     import openpyxl  # only the workbook path needs it
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        # Cached values: a formula cell reads as the figure Excel last showed.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a file that is not a workbook
         raise ImportRejected(f"{path}: cannot be opened as an .xlsx workbook ({error})") from error
     parts = []
@@ -189,7 +246,7 @@ def _load_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> list[_Part]:
             sheet.reset_dimensions()
             rows = sheet.iter_rows(values_only=True)
             header_row_no, headers = None, None
-            for row_no, row in zip(range(1, 6), rows):
+            for row_no, row in enumerate(islice(rows, 5), start=1):
                 if is_header_row(list(row)):
                     header_row_no, headers = row_no, list(row)
                     break
@@ -203,7 +260,8 @@ def _load_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> list[_Part]:
                 numbers.append(row_no)
             relation = f"list_sheet_{index}"
             con.register(relation, text_table(names, data, numbers))
-            parts.append(_Part(annex_list, relation, names, str(path), sheet.title))
+            found = _match(annex_list, names, str(path), sheet.title) if annex_list.used else {}
+            parts.append(LoadedList(annex_list, relation, found, str(path), sheet.title))
     finally:
         workbook.close()
     return parts
@@ -220,44 +278,55 @@ def _unique_headers(headers: list[object]) -> list[str]:
     return names
 
 
-def _to_events(con: duckdb.DuckDBPyConnection, parts: list[_Part], pseudonymise: Pseudonymiser | None) -> ImportResult:
+def lists_to_events(
+    con: duckdb.DuckDBPyConnection, parts: list[LoadedList], pseudonymise: Pseudonymiser | None
+) -> ImportResult:
+    """Normalise loaded lists into the canonical events, listing every refused row (the map phase)."""
     errors: list[RowError] = []
     warnings: list[str] = []
     pieces: dict[str, list[str]] = {}
+    origins = []  # (part_no, file, sheet): joined on at the end, so rows carry a number, not the text
     seq_offset = 0
-    for part in sorted(parts, key=lambda part: part.annex_list.number):
+    for part_no, part in enumerate(sorted(parts, key=lambda part: part.annex_list.number)):
         annex_list = part.annex_list
-        where = f"{part.file}" + (f" [{part.sheet}]" if part.sheet else "")
+        warnings.extend(part.notes)
         if not annex_list.used:
+            where = part.file + (f" [{part.sheet}]" if part.sheet else "")
             warnings.append(f"{where}: List {annex_list.number} ({annex_list.title}) is not used by the indicators")
             continue
-        found, missing = match_columns(annex_list.columns, part.headers)
-        if missing:
-            raise ImportRejected(
-                f"{where}: List {annex_list.number} ({annex_list.title}) lacks the column(s) "
-                + ", ".join(repr(name) for name in missing)
-                + "; expected the Annex A template's headers"
-            )
-        parsed, refused = parse_table(con, part.relation, annex_list.columns, found, file=part.file, sheet=part.sheet)
-        errors.extend(refused)
-        provenance = (
-            f"{_text(part.file)} AS source_file, {_text(part.sheet)} AS source_sheet, "
-            f"row_no AS source_row, row_no + {seq_offset} AS seq"
+        parsed, refused = parse_table(
+            con, part.relation, annex_list.columns, part.found, file=part.file, sheet=part.sheet
         )
-        accepted = f"(SELECT * FROM {parsed} WHERE NOT refused)"
+        errors.extend(refused)
+        origins.append((part_no, part.file, part.sheet))
         name = f"events_{parsed}"
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT *, {provenance} FROM {accepted}")
+        con.execute(
+            f"CREATE TEMP VIEW {name} AS SELECT *, {part_no} AS part_no, row_no AS source_row, row_no + {seq_offset} AS seq "
+            f"FROM {parsed} WHERE NOT refused"
+        )
         pieces.setdefault(_EVENT_OF_LIST.get(annex_list.number, "cin"), []).append(name)
         pieces.setdefault("child", []).append(name)
         seq_offset += con.execute(f"SELECT coalesce(max(row_no), 0) + 1 FROM {parsed}").fetchall()[0][0]
+    con.register(
+        "origins",
+        pa.table(
+            {
+                "part_no": pa.array([origin[0] for origin in origins], pa.int32()),
+                "source_file": pa.array([origin[1] for origin in origins], pa.string()),
+                "source_sheet": pa.array([origin[2] for origin in origins], pa.string()),
+            }
+        ),
+    )
 
     def union(kind: str, select: str) -> str | None:
         names = pieces.get(kind)
         return " UNION ALL BY NAME ".join(f"SELECT {select} FROM {name}" for name in names) if names else None
 
-    provenance_columns = "source_file, source_sheet, source_row, seq"
+    def with_origin(query: str) -> str:
+        return f"SELECT e.* EXCLUDE (part_no), o.source_file, o.source_sheet FROM ({query}) AS e JOIN origins AS o USING (part_no) ORDER BY e.seq"
+
+    provenance_columns = "part_no, source_row, seq"
     selects = {
-        "child": f"child_id, date_of_birth, gender, ethnicity, disability, {provenance_columns}",
         "contact": f"child_id, contact_date, source, {provenance_columns}",
         "early_help": f"child_id, start_date, end_date, organisation, {provenance_columns}",
         "assessment": f"child_id, start_date, authorised_date, {provenance_columns}",
@@ -269,19 +338,34 @@ def _to_events(con: duckdb.DuckDBPyConnection, parts: list[_Part], pseudonymise:
     for kind, select in selects.items():
         query = union(kind, select)
         if query:
-            tables[kind] = conform(kind, con.sql(f"SELECT * FROM ({query}) ORDER BY seq"))
+            tables[kind] = conform(kind, con.sql(with_origin(query)))
+    children = union("child", f"child_id, date_of_birth, gender, ethnicity, disability, {provenance_columns}")
+    if children:
+        # Each list row repeats the child's details: keep each date of birth a child was given
+        # once, as first met (with the details of that row), so the first one and any
+        # conflicting one both stay visible.
+        tables["child"] = conform(
+            "child",
+            con.sql(
+                with_origin(
+                    "SELECT child_id, date_of_birth, arg_min(gender, seq) AS gender, arg_min(ethnicity, seq) AS ethnicity, "
+                    "arg_min(disability, seq) AS disability, arg_min(part_no, seq) AS part_no, "
+                    f"arg_min(source_row, seq) AS source_row, min(seq) AS seq FROM ({children}) "
+                    "GROUP BY child_id, date_of_birth"
+                )
+            ),
+        )
     referrals = union("referral", f"child_id, referral_date, source, nfa, {provenance_columns}")
     if referrals:
-        tables["referral"] = conform("referral", con.sql(_referrals_with_need(referrals, union("cin", "*"))))
+        tables["referral"] = conform(
+            "referral", con.sql(with_origin(_referrals_with_need(referrals, union("cin", "*"))))
+        )
     return new_result(pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings)
 
 
 def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:
     if cin_rows is None:
-        return (
-            f"SELECT *, NULL AS primary_need, CAST(NULL AS DATE) AS closure_date, NULL AS closure_reason "
-            f"FROM ({referrals}) ORDER BY seq"
-        )
+        return f"SELECT *, NULL AS primary_need, CAST(NULL AS DATE) AS closure_date, NULL AS closure_reason FROM ({referrals})"
     return f"""
         WITH cin AS (
             SELECT child_id, cin_start_date, arg_min(primary_need, seq) AS primary_need,
@@ -291,9 +375,4 @@ def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:
         SELECT r.*, cin.primary_need, cin.closure_date, cin.closure_reason
         FROM ({referrals}) AS r
         LEFT JOIN cin ON cin.child_id = r.child_id AND cin.cin_start_date = r.referral_date
-        ORDER BY r.seq
     """
-
-
-def _text(value: str | None) -> str:
-    return "CAST(NULL AS VARCHAR)" if value is None else "'" + value.replace("'", "''") + "'"

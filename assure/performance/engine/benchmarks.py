@@ -22,7 +22,10 @@ _EES_COLUMNS = {
     "2_years_or_more_percent": "cpp_open_2y_pct",
 }
 _LOOKED_AFTER = {
-    "Children looked after on 31 March each year": {"children_count": "cla_at_end", "rate_per_10000": "cla_rate_per_10k"},
+    "Children looked after on 31 March each year": {
+        "children_count": "cla_at_end",
+        "rate_per_10000": "cla_rate_per_10k",
+    },
     "Children starting to be looked after each year": {"children_count": "cla_started"},
 }
 _LAIT = {
@@ -86,8 +89,11 @@ def read_benchmark_file(path: str | Path) -> list[BenchmarkRecord]:
         for column, indicator in columns.items():
             value = _number(row.get(column))
             if value is not None:
-                records.append(BenchmarkRecord(indicator, _period(year), year, level, area, value,
-                                               f"DfE {path.name} (OGL v3)", column))
+                records.append(
+                    BenchmarkRecord(
+                        indicator, _period(year), year, level, area, value, f"DfE {path.name} (OGL v3)", column
+                    )
+                )
     return records
 
 
@@ -98,9 +104,19 @@ def _lait(rows: list[dict], name: str) -> list[BenchmarkRecord]:
         value = _number(row["Values"])
         year = int(row["Years"]) if row["Years"].isdigit() else 0
         if indicator and value is not None and year > 0:
-            records.append(BenchmarkRecord(
-                indicator, _period(year), year, "National", "England", round(value, 6),
-                f"DfE LAIT {row['Table_status']} (OGL v3)", row["Short Desc"], _POLARITY.get(row["Polarity"])))
+            records.append(
+                BenchmarkRecord(
+                    indicator,
+                    _period(year),
+                    year,
+                    "National",
+                    "England",
+                    round(value, 6),
+                    f"DfE LAIT {row['Table_status']} (OGL v3)",
+                    row["Short Desc"],
+                    _POLARITY.get(row["Polarity"]),
+                )
+            )
     return records
 
 

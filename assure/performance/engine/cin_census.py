@@ -70,8 +70,14 @@ class _Reader:
 
     def add(self, kind: str, child_id: str, child_no: int, path: str, values: dict) -> None:
         self.seq += 1
-        row = {"child_id": child_id, "source_file": self.file, "source_sheet": path, "source_row": child_no,
-               "seq": self.seq, **values}
+        row = {
+            "child_id": child_id,
+            "source_file": self.file,
+            "source_sheet": path,
+            "source_row": child_no,
+            "seq": self.seq,
+            **values,
+        }
         for name, column in self.columns[kind].items():
             column.append(row.get(name))
 
@@ -115,69 +121,96 @@ def _count(element: Element, name: str, path: str) -> int | None:
     return int(raw)
 
 
-_CIN_SOURCE = codes.CodeSet("ReferralSource", {code: code for code in codes.REFERRAL_SOURCES}, "a referral source code such as 1A or 6")
+_CIN_SOURCE = codes.CodeSet(
+    "ReferralSource", {code: code for code in codes.REFERRAL_SOURCES}, "a referral source code such as 1A or 6"
+)
 _CIN_NEED = codes.CodeSet("PrimaryNeedCode", {code: code for code in codes.PRIMARY_NEEDS}, "a need code N0 to N9")
 _CIN_CATEGORY = codes.CodeSet(
-    "CategoryOfAbuse", {"NEG": "neglect", "EMO": "emotional", "PHY": "physical", "SAB": "sexual", "MUL": "multiple"},
+    "CategoryOfAbuse",
+    {"NEG": "neglect", "EMO": "emotional", "PHY": "physical", "SAB": "sexual", "MUL": "multiple"},
     "NEG, EMO, PHY, SAB or MUL",
 )
 _CIN_YES_NO = codes.CodeSet("yes/no", {"true": True, "1": True, "false": False, "0": False}, "true, false, 1 or 0")
 _CIN_DISABILITY = codes.CodeSet(
-    "Disability", {code: ("no" if code == "NONE" else "yes") for code in codes.CIN_DISABILITIES}, "a disability code such as NONE or HAND"
+    "Disability",
+    {code: ("no" if code == "NONE" else "yes") for code in codes.CIN_DISABILITIES},
+    "a disability code such as NONE or HAND",
 )
 
 
+def _referral(episode: Element, path: str) -> dict:
+    return {
+        "referral_date": _date(episode, "CINreferralDate", path, required=True),
+        "source": _code(episode, "ReferralSource", path, _CIN_SOURCE),
+        "nfa": _code(episode, "ReferralNFA", path, _CIN_YES_NO),
+        "primary_need": _code(episode, "PrimaryNeedCode", path, _CIN_NEED),
+        "closure_date": _date(episode, "CINclosureDate", path),
+        "closure_reason": _code(episode, "ReasonForClosure", path, codes.CLOSURE_REASON),
+    }
+
+
+def _assessment(assessment: Element, path: str) -> dict:
+    return {
+        "start_date": _date(assessment, "AssessmentActualStartDate", path, required=True),
+        "authorised_date": _date(assessment, "AssessmentAuthorisationDate", path),
+    }
+
+
+def _enquiry(enquiry: Element, path: str) -> dict:
+    return {
+        "strategy_date": _date(enquiry, "S47ActualStartDate", path, required=True),
+        "icpc_date": _date(enquiry, "DateOfInitialCPC", path),
+        "icpc_not_required": _code(enquiry, "ICPCnotRequired", path, _CIN_YES_NO),
+    }
+
+
+def _episode_conference(episode: Element, path: str) -> dict:
+    return {"icpc_date": _date(episode, "DateOfInitialCPC", path)}
+
+
+def _plan(plan: Element, path: str) -> dict:
+    return {
+        "start_date": _date(plan, "CPPstartDate", path, required=True),
+        "end_date": _date(plan, "CPPendDate", path),
+        "initial_category": _code(plan, "InitialCategoryOfAbuse", path, _CIN_CATEGORY, required=True),
+        "latest_category": _code(plan, "LatestCategoryOfAbuse", path, _CIN_CATEGORY),
+        "previous_plans": _count(plan, "NumberOfPreviousCPP", path),
+    }
+
+
 def _child(reader: _Reader, element: Element, child_no: int) -> None:
-    identifiers = _find(element, "ChildIdentifiers")
-    child_id = _text(identifiers, "LAchildID")
+    child_id = _text(_find(element, "ChildIdentifiers"), "LAchildID")
     if child_id is None:
         reader.fault(child_no, _Fault("ChildIdentifiers/LAchildID", None, "the child's LAchildID (required)"))
         return
-    _each(reader, child_no, lambda: reader.add("child", child_id, child_no, "ChildIdentifiers", _characteristics(element)))
+
+    def add(kind: str, build, item: Element, path: str) -> None:
+        # a fault refuses only the event this element would have made
+        try:
+            reader.add(kind, child_id, child_no, path, build(item, path))
+        except _Fault as fault:
+            reader.fault(child_no, fault)
+
+    add("child", _characteristics, element, "ChildIdentifiers")
     for episode_no, episode in enumerate(_all(element, "CINdetails"), start=1):
         path = f"CINdetails[{episode_no}]"
-        _each(reader, child_no, lambda: reader.add("referral", child_id, child_no, path, {
-            "referral_date": _date(episode, "CINreferralDate", path, required=True),
-            "source": _code(episode, "ReferralSource", path, _CIN_SOURCE),
-            "nfa": _code(episode, "ReferralNFA", path, _CIN_YES_NO),
-            "primary_need": _code(episode, "PrimaryNeedCode", path, _CIN_NEED),
-            "closure_date": _date(episode, "CINclosureDate", path),
-            "closure_reason": _code(episode, "ReasonForClosure", path, codes.CLOSURE_REASON),
-        }))
+        add("referral", _referral, episode, path)
         for number, assessment in enumerate(_all(episode, "Assessments"), start=1):
-            inner = f"{path}/Assessments[{number}]"
-            _each(reader, child_no, lambda: reader.add("assessment", child_id, child_no, inner, {
-                "start_date": _date(assessment, "AssessmentActualStartDate", inner, required=True),
-                "authorised_date": _date(assessment, "AssessmentAuthorisationDate", inner),
-            }))
+            add("assessment", _assessment, assessment, f"{path}/Assessments[{number}]")
         enquiries = _all(episode, "Section47")
         for number, enquiry in enumerate(enquiries, start=1):
-            inner = f"{path}/Section47[{number}]"
-            _each(reader, child_no, lambda: reader.add("s47", child_id, child_no, inner, {
-                "strategy_date": _date(enquiry, "S47ActualStartDate", inner, required=True),
-                "icpc_date": _date(enquiry, "DateOfInitialCPC", inner),
-                "icpc_not_required": _code(enquiry, "ICPCnotRequired", inner, _CIN_YES_NO),
-            }))
+            add("s47", _enquiry, enquiry, f"{path}/Section47[{number}]")
         # An ICPC recorded on the episode with no Section47 carrying one is an ICPC whose
         # strategy discussion is unknown (indicators.md, CIN census ICPCs).
         if _text(episode, "DateOfInitialCPC") and not any(_text(enquiry, "DateOfInitialCPC") for enquiry in enquiries):
-            _each(reader, child_no, lambda: reader.add("s47", child_id, child_no, path, {
-                "icpc_date": _date(episode, "DateOfInitialCPC", path)}))
+            add("s47", _episode_conference, episode, path)
         for number, plan in enumerate(_all(episode, "ChildProtectionPlans"), start=1):
-            inner = f"{path}/ChildProtectionPlans[{number}]"
-            _each(reader, child_no, lambda: reader.add("cpp", child_id, child_no, inner, {
-                "start_date": _date(plan, "CPPstartDate", inner, required=True),
-                "end_date": _date(plan, "CPPendDate", inner),
-                "initial_category": _code(plan, "InitialCategoryOfAbuse", inner, _CIN_CATEGORY, required=True),
-                "latest_category": _code(plan, "LatestCategoryOfAbuse", inner, _CIN_CATEGORY),
-                "previous_plans": _count(plan, "NumberOfPreviousCPP", inner),
-            }))
+            add("cpp", _plan, plan, f"{path}/ChildProtectionPlans[{number}]")
 
 
-def _characteristics(element: Element) -> dict:
+def _characteristics(element: Element, path: str) -> dict:
     identifiers = _find(element, "ChildIdentifiers")
     characteristics = _find(element, "ChildCharacteristics")
-    path = "ChildIdentifiers"
     if _find(identifiers, "Sex") is not None:
         gender = _code(identifiers, "Sex", path, codes.CIN_SEX)
     else:
@@ -194,19 +227,14 @@ def _characteristics(element: Element) -> dict:
             found.append(value)
         disability = "yes" if "yes" in found else ("no" if found else None)
     return {
-        "date_of_birth": _date(identifiers, "PersonBirthDate", path) or _date(identifiers, "ExpectedPersonBirthDate", path),
+        "date_of_birth": _date(identifiers, "PersonBirthDate", path)
+        or _date(identifiers, "ExpectedPersonBirthDate", path),
         "gender": gender,
         "ethnicity": _code(characteristics, "Ethnicity", "ChildCharacteristics", codes.ETHNICITY)
-        if characteristics is not None else None,
+        if characteristics is not None
+        else None,
         "disability": disability,
     }
-
-
-def _each(reader: _Reader, child_no: int, make) -> None:
-    try:
-        make()
-    except _Fault as fault:
-        reader.fault(child_no, fault)
 
 
 def read_cin_census(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
@@ -223,7 +251,9 @@ def read_cin_census(path: str | Path, *, pseudonymise: Pseudonymiser | None = No
                 if not seen_root:
                     seen_root = True
                     if name != "Message":
-                        raise ImportRejected(f"{file}: not a CIN census file; expected a <Message> root element, found <{name}>")
+                        raise ImportRejected(
+                            f"{file}: not a CIN census file; expected a <Message> root element, found <{name}>"
+                        )
                 elif name == "Children":
                     parent = element
                 continue
@@ -236,7 +266,9 @@ def read_cin_census(path: str | Path, *, pseudonymise: Pseudonymiser | None = No
                 if parent is not None:
                     parent.clear()  # drop the finished <Child> so memory stays flat
     except (ParseError, DefusedXmlException) as error:
-        raise ImportRejected(f"{file}: not well-formed or unsafe XML ({error}); expected a CIN census XML file") from error
+        raise ImportRejected(
+            f"{file}: not well-formed or unsafe XML ({error}); expected a CIN census XML file"
+        ) from error
     except OSError as error:
         raise ImportRejected(f"{file}: cannot be read ({error})") from error
     if child_no == 0:
@@ -251,7 +283,9 @@ def _reference_date(file: str, text: str | None) -> date:
     try:
         value = date.fromisoformat(raw)
     except ValueError:
-        raise ImportRejected(f"{file}: ReferenceDate {raw!r} is not a date; expected the census date YYYY-03-31") from None
+        raise ImportRejected(
+            f"{file}: ReferenceDate {raw!r} is not a date; expected the census date YYYY-03-31"
+        ) from None
     if (value.month, value.day) != (3, 31):
         raise ImportRejected(
             f"{file}: ReferenceDate {value.isoformat()} is not a census date; expected 31 March (YYYY-03-31)"

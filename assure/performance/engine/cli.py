@@ -26,8 +26,13 @@ class UsageError(Exception):
 def add_indicator_arguments(parser: argparse.ArgumentParser) -> None:
     # Nothing is marked required for argparse: a missing argument is reported by
     # UsageError in one line, like every other bad input.
-    parser.add_argument("--input", action="append", default=[], metavar="PATH",
-                        help="Annex A workbook or folder, CIN census XML or SSDA903 CSV (repeatable; merged in order)")
+    parser.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="Annex A workbook or folder, CIN census XML or SSDA903 CSV (repeatable; merged in order)",
+    )
     parser.add_argument("--from", dest="period_from", metavar="YYYY-MM-DD", help="first day of the period")
     parser.add_argument("--to", dest="period_to", metavar="YYYY-MM-DD", help="last day of the period")
     parser.add_argument("--population", metavar="N", help="0-17 population for the period")
@@ -41,8 +46,9 @@ def add_synth_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", help="folder to write the Annex A list CSVs into")
     parser.add_argument("--years", metavar="Y", default="5", help="years of history, ending on --end")
     parser.add_argument("--end", metavar="YYYY-MM-DD", default="2020-03-31", help="last day of the history")
-    parser.add_argument("--demo", action="store_true",
-                        help="write the demo partnership calibrated to the 2019-20 annual report instead")
+    parser.add_argument(
+        "--demo", action="store_true", help="write the demo partnership calibrated to the 2019-20 annual report instead"
+    )
 
 
 def _date(value: str | None, option: str) -> date:
@@ -60,7 +66,9 @@ def _whole_number(value: str | None, option: str, *, minimum: int) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a whole number; expected a whole number of at least {minimum}") from None
+        raise UsageError(
+            f"{option} {value!r} is not a whole number; expected a whole number of at least {minimum}"
+        ) from None
     if number < minimum:
         raise UsageError(f"{option} {number} is too small; expected a whole number of at least {minimum}")
     return number
@@ -73,17 +81,18 @@ def run_indicators(options: dict) -> dict:
     period_from = _date(options.get("period_from"), "--from")
     period_to = _date(options.get("period_to"), "--to")
     if period_to < period_from:
-        raise UsageError(f"--to {period_to} is before --from {period_from}; expected a period that ends after it starts")
+        raise UsageError(
+            f"--to {period_to} is before --from {period_from}; expected a period that ends after it starts"
+        )
     population = _whole_number(options.get("population"), "--population", minimum=1)
-    reference_date = (
-        _date(options["reference_date"], "--reference-date") if options.get("reference_date") else None
-    )
+    reference_date = _date(options["reference_date"], "--reference-date") if options.get("reference_date") else None
     try:
         events = read_inputs(options["input"])
     except ImportRejected as error:
         raise UsageError(str(error)) from None
-    return compute(events, period_from=period_from, period_to=period_to, population=population,
-                   reference_date=reference_date)
+    return compute(
+        events, period_from=period_from, period_to=period_to, population=population, reference_date=reference_date
+    )
 
 
 def format_document(document: dict, as_json: bool) -> str:
@@ -113,14 +122,16 @@ def run_synth(options: dict) -> str:
     if options.get("demo"):
         written = synth.demo_history(Path(out))
         return f"wrote the demo partnership's Annex A lists to {out}: " + ", ".join(
-            f"{name} {rows}" for name, rows in written.items())
+            f"{name} {rows}" for name, rows in written.items()
+        )
     children = _whole_number(options.get("children"), "--children", minimum=1)
     seed = _whole_number(options.get("seed"), "--seed", minimum=0)
     years = _whole_number(options.get("years"), "--years", minimum=1)
     end = _date(options.get("end"), "--end")
     written = synth.write_history(Path(out), children=children, seed=seed, years=years, end=end)
     return f"wrote {children} children's Annex A lists to {out}: " + ", ".join(
-        f"{name} {rows}" for name, rows in written.items())
+        f"{name} {rows}" for name, rows in written.items()
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,25 +21,56 @@ def _with_descriptions(pairs: dict[str, str], separator: str) -> dict[str, str]:
 
 
 REFERRAL_SOURCES = {
-    "1A": "Individual", "1B": "Individual", "1C": "Individual", "1D": "Individual",
-    "2A": "Schools", "2B": "Education services",
-    "3A": "Health services", "3B": "Health services", "3C": "Health services",
-    "3D": "Health services", "3E": "Health services", "3F": "Health services",
-    "4": "Housing", "5A": "LA services", "5B": "LA services", "5C": "LA services", "5D": "LA services",
-    "6": "Police", "7": "Other legal agency", "8": "Other", "9": "Anonymous", "10": "Unknown",
+    "1A": "Individual",
+    "1B": "Individual",
+    "1C": "Individual",
+    "1D": "Individual",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "Health services",
+    "3B": "Health services",
+    "3C": "Health services",
+    "3D": "Health services",
+    "3E": "Health services",
+    "3F": "Health services",
+    "4": "Housing",
+    "5A": "LA services",
+    "5B": "LA services",
+    "5C": "LA services",
+    "5D": "LA services",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
 }
 PRIMARY_NEEDS = {
-    "N0": "Not stated", "N1": "Abuse or neglect", "N2": "Child's disability",
-    "N3": "Parental disability or illness", "N4": "Family in acute stress", "N5": "Family dysfunction",
-    "N6": "Socially unacceptable behaviour", "N7": "Low income", "N8": "Absent parenting",
+    "N0": "Not stated",
+    "N1": "Abuse or neglect",
+    "N2": "Child's disability",
+    "N3": "Parental disability or illness",
+    "N4": "Family in acute stress",
+    "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour",
+    "N7": "Low income",
+    "N8": "Absent parenting",
     "N9": "Cases other than children in need",
 }
 CLOSURE_REASONS = {f"RC{number}": "" for number in range(1, 10)}
 LEGAL_STATUSES = {
-    "C1": "ICO", "C2": "FCO", "D1": "Freeing order", "E1": "Placement order", "V2": "Single period under S20",
-    "V3": "Short term breaks, episodes recorded", "V4": "Short term breaks, agreements recorded",
-    "L1": "Police protection LA accommodation", "L2": "EPO", "L3": "Child assessment order LA accommodation",
-    "J1": "Remanded to LA or youth detention", "J2": "LA accommodation under PACE", "J3": "Youth rehabilitation order",
+    "C1": "ICO",
+    "C2": "FCO",
+    "D1": "Freeing order",
+    "E1": "Placement order",
+    "V2": "Single period under S20",
+    "V3": "Short term breaks, episodes recorded",
+    "V4": "Short term breaks, agreements recorded",
+    "L1": "Police protection LA accommodation",
+    "L2": "EPO",
+    "L3": "Child assessment order LA accommodation",
+    "J1": "Remanded to LA or youth detention",
+    "J2": "LA accommodation under PACE",
+    "J3": "Youth rehabilitation order",
 }
 ETHNICITIES = (
     "WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT"
@@ -63,7 +94,9 @@ class CodeSet:
 
     def sql(self, key_expression: str) -> str:
         """SQL mapping an already-normalised key (see ``CODE_KEY_SQL``) onto the canonical value."""
-        branches = " ".join(f"WHEN {_quote(spelling)} THEN {_literal(value)}" for spelling, value in self.spellings.items())
+        branches = " ".join(
+            f"WHEN {_quote(spelling)} THEN {_literal(value)}" for spelling, value in self.spellings.items()
+        )
         return f"(CASE {key_expression} {branches} END)"
 
 
@@ -94,8 +127,15 @@ def _literal(value: object) -> str:
 
 GENDER = CodeSet(
     "gender",
-    {"Male": "male", "Female": "female", "Not stated/recorded": "not_recorded", "Neither": "neither",
-     "M": "male", "F": "female", "U": "not_recorded"},
+    {
+        "Male": "male",
+        "Female": "female",
+        "Not stated/recorded": "not_recorded",
+        "Neither": "neither",
+        "M": "male",
+        "F": "female",
+        "U": "not_recorded",
+    },
     "a) Male, b) Female, c) Not stated/recorded or d) Neither",
 )
 CIN_GENDER_CURRENT = CodeSet(
@@ -106,22 +146,27 @@ SSDA903_SEX = CodeSet("SEX", {"1": "male", "2": "female"}, "1 (male) or 2 (femal
 ETHNICITY = CodeSet("ethnicity", {code: code for code in ETHNICITIES}, "a CBDS ethnicity code such as a) WBRI")
 DISABILITY = CodeSet("disability", {"Yes": "yes", "No": "no", "Unknown": "unknown"}, "a) Yes, b) No or c) Unknown")
 YES_NO = CodeSet("yes/no", {**{word: True for word in _YES}, **{word: False for word in _NO}}, "a) Yes or b) No")
-SOURCE = CodeSet(
-    "source", _with_descriptions(REFERRAL_SOURCES, ": "), "a referral source such as q) 6: Police"
-)
+SOURCE = CodeSet("source", _with_descriptions(REFERRAL_SOURCES, ": "), "a referral source such as q) 6: Police")
 PRIMARY_NEED = CodeSet("primary need", _with_descriptions(PRIMARY_NEEDS, " - "), "a need code N0 to N9")
 CLOSURE_REASON = CodeSet("closure reason", {code: code for code in CLOSURE_REASONS}, "a reason code RC1 to RC9")
-LEGAL_STATUS = CodeSet(
-    "legal status", _with_descriptions(LEGAL_STATUSES, ": "), "a legal status such as C2: FCO or V2"
-)
+LEGAL_STATUS = CodeSet("legal status", _with_descriptions(LEGAL_STATUSES, ": "), "a legal status such as C2: FCO or V2")
 CATEGORY = CodeSet(
     "category of abuse",
     {
-        "Neglect": "neglect", "NEG": "neglect",
-        "Physical abuse": "physical", "Physical": "physical", "PHY": "physical",
-        "Sexual abuse": "sexual", "Sexual": "sexual", "SAB": "sexual",
-        "Emotional abuse": "emotional", "Emotional": "emotional", "EMO": "emotional",
-        "Multiple/not recommended": "multiple", "Multiple": "multiple", "MUL": "multiple",
+        "Neglect": "neglect",
+        "NEG": "neglect",
+        "Physical abuse": "physical",
+        "Physical": "physical",
+        "PHY": "physical",
+        "Sexual abuse": "sexual",
+        "Sexual": "sexual",
+        "SAB": "sexual",
+        "Emotional abuse": "emotional",
+        "Emotional": "emotional",
+        "EMO": "emotional",
+        "Multiple/not recommended": "multiple",
+        "Multiple": "multiple",
+        "MUL": "multiple",
     },
     "a) Neglect, b) Physical abuse, c) Sexual abuse, d) Emotional abuse or e) Multiple/not recommended",
 )
@@ -147,7 +192,7 @@ def lookup_python(code_set: CodeSet, raw: str):
 
 
 SQL_MACROS = r"""
-CREATE OR REPLACE MACRO clean_text(v) AS nullif(trim(replace(CAST(v AS VARCHAR), chr(160), ' ')), '');
+CREATE OR REPLACE MACRO clean_text(v) AS nullif(trim(replace(CAST(v AS VARCHAR), ' ', ' ')), '');
 CREATE OR REPLACE MACRO parse_date(v) AS CASE
     WHEN v IS NULL THEN NULL
     WHEN regexp_full_match(v, '\d{1,2}/\d{1,2}/\d{4}') THEN CAST(try_strptime(v, '%d/%m/%Y') AS DATE)
@@ -157,7 +202,7 @@ CREATE OR REPLACE MACRO parse_date(v) AS CASE
 CREATE OR REPLACE MACRO parse_count(v) AS CASE
     WHEN regexp_full_match(v, '\d{1,6}(\.0+)?') THEN CAST(split_part(v, '.', 1) AS INTEGER) ELSE NULL END;
 CREATE OR REPLACE MACRO child_identifier(v) AS CASE
-    WHEN regexp_full_match(v, '\d+\.0+') THEN split_part(v, '.', 1) ELSE v END;
+    WHEN contains(v, '.') AND regexp_full_match(v, '\d+\.0+') THEN split_part(v, '.', 1) ELSE v END;
 """
 
 DATE_EXPECTED = "a date DD/MM/YYYY, YYYY-MM-DD or an Excel date number"
@@ -165,6 +210,8 @@ COUNT_EXPECTED = "a whole number 0 or more"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB with the engine's macros, and no progress bar on the terminal."""
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(SQL_MACROS)
     return con

@@ -9,13 +9,15 @@ first-met rules (date of birth, duplicate ties, merging) read that order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Sequence
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from . import codes
 
 Pseudonymiser = Callable[[str], str]
 
@@ -39,9 +41,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("disability", pa.string()),
     ),
     "contact": _schema(("contact_date", pa.date32()), ("source", pa.string())),
-    "early_help": _schema(
-        ("start_date", pa.date32()), ("end_date", pa.date32()), ("organisation", pa.string())
-    ),
+    "early_help": _schema(("start_date", pa.date32()), ("end_date", pa.date32()), ("organisation", pa.string())),
     "referral": _schema(
         ("referral_date", pa.date32()),
         ("source", pa.string()),
@@ -64,9 +64,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("latest_category", pa.string()),
         ("previous_plans", pa.int32()),
     ),
-    "care_period": _schema(
-        ("start_date", pa.date32()), ("end_date", pa.date32()), ("legal_status", pa.string())
-    ),
+    "care_period": _schema(("start_date", pa.date32()), ("end_date", pa.date32()), ("legal_status", pa.string())),
 }
 
 EVENT_KINDS = tuple(SCHEMAS)
@@ -172,13 +170,15 @@ def merge(results: Sequence[ImportResult]) -> ImportResult:
     """
     if len(results) == 1:
         return results[0]
-    con = duckdb.connect()
+    con = codes.connect()
     merged: dict[str, pa.Table] = {}
     for kind in EVENT_KINDS:
         parts = []
         for input_no, result in enumerate(results):
             parts.append(
-                result.tables[kind].append_column("input_no", pa.array([input_no] * result.tables[kind].num_rows, pa.int32()))
+                result.tables[kind].append_column(
+                    "input_no", pa.array([input_no] * result.tables[kind].num_rows, pa.int32())
+                )
             )
         con.register("stacked", pa.concat_tables(parts))
         if kind == "child":
@@ -221,14 +221,3 @@ def _merge_by_key(con: duckdb.DuckDBPyConnection, kind: str) -> pa.Table:
         """
     )
     return conform(kind, relation)
-
-
-def concat_results(results: Iterable[ImportResult]) -> ImportResult:
-    """Put several parts of ONE input together (e.g. the lists of one Annex A folder)."""
-    results = list(results)
-    tables = {kind: pa.concat_tables([result.tables[kind] for result in results]) for kind in EVENT_KINDS}
-    return ImportResult(
-        tables=tables,
-        errors=[error for result in results for error in result.errors],
-        warnings=[warning for result in results for warning in result.warnings],
-    )

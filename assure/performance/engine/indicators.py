@@ -8,15 +8,15 @@ numerator, denominator and look-back alike.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import Decimal
 
-import duckdb
 import pyarrow as pa
 
 from assure.core.periods import add_months
 from assure.core.workdays import bank_holidays
 
+from . import codes
 from .events import CATEGORIES, EVENT_KINDS, ImportResult
 
 INDICATOR_IDS = (
@@ -76,6 +76,15 @@ _DATES = {
 
 SHORT_BREAKS = ("V3", "V4")
 
+# Two plans of one child overlap when each starts before the other ends (a plan is open
+# up to, not on, its end date).
+_OVERLAPPING_PLANS = """
+    FROM cpp AS a JOIN cpp AS b
+      ON a.child_id = b.child_id AND a.seq <> b.seq
+     AND a.start_date < coalesce(b.end_date, DATE '9999-12-31')
+     AND b.start_date < coalesce(a.end_date, DATE '9999-12-31')
+"""
+
 
 def count(numerator: int) -> dict:
     return {"numerator": numerator, "denominator": None, "value": numerator, "partial": False}
@@ -118,7 +127,7 @@ def _d(day: date) -> str:
 
 class _Engine:
     def __init__(self, events: ImportResult, reference_date: date | None):
-        self.con = duckdb.connect()
+        self.con = codes.connect()
         self.reference_date = reference_date
         for kind in EVENT_KINDS:
             self.con.register(f"{kind}_all", events.tables[kind])
@@ -127,28 +136,28 @@ class _Engine:
             CREATE TEMP TABLE birth AS
             SELECT child_id,
                    arg_min(date_of_birth, seq) FILTER (WHERE date_of_birth IS NOT NULL) AS date_of_birth,
-                   count(DISTINCT date_of_birth) AS dates_of_birth
+                   coalesce(min(date_of_birth) <> max(date_of_birth), FALSE) AS conflicting
             FROM child_all GROUP BY child_id
             """
         )
+        # Only the (few) excluded rows are stored; each kind's view leaves them out by seq,
+        # which is unique within a kind's table.
         for kind, (dates, first, inversion) in _DATES.items():
-            after = (
-                f"greatest({', '.join(dates)}) > {_d(reference_date)}" if reference_date else "FALSE"
-            )
+            after = f"greatest({', '.join(dates)}) > {_d(reference_date)}" if reference_date else "FALSE"
             inverted = f"coalesce({inversion[0]} < {inversion[1]}, FALSE)" if inversion else "FALSE"
             self.con.execute(
                 f"""
-                CREATE TEMP TABLE {kind}_checked AS
-                SELECT e.*,
-                       coalesce({after}, FALSE) AS after_reference,
-                       coalesce(date_diff('day', {first}, b.date_of_birth) > 270, FALSE) AS before_birth,
-                       {inverted} AS inverted
-                FROM {kind}_all AS e LEFT JOIN birth AS b USING (child_id)
+                CREATE TEMP TABLE {kind}_excluded AS SELECT * FROM (
+                    SELECT e.seq,
+                           coalesce({after}, FALSE) AS after_reference,
+                           coalesce(date_diff('day', {first}, b.date_of_birth) > 270, FALSE) AS before_birth,
+                           {inverted} AS inverted
+                    FROM {kind}_all AS e LEFT JOIN birth AS b USING (child_id)
+                ) WHERE after_reference OR before_birth OR inverted
                 """
             )
             self.con.execute(
-                f"CREATE TEMP VIEW {kind} AS SELECT * FROM {kind}_checked "
-                "WHERE NOT (after_reference OR before_birth OR inverted)"
+                f"CREATE TEMP VIEW {kind} AS SELECT * FROM {kind}_all ANTI JOIN {kind}_excluded USING (seq)"
             )
 
     def value(self, sql: str):
@@ -175,17 +184,19 @@ class _Engine:
 
 
 def _re_referrals(engine: _Engine, referrals: str, period_from: date, period_to: date) -> tuple[int, int]:
+    # Referrals before the look-back of the period's first day cannot make a re-referral.
+    look_back = add_months(period_from, -12)
     denominator, numerator = engine.value(
         f"""
-        WITH dates AS (SELECT DISTINCT child_id, referral_date FROM {referrals}),
+        WITH recent AS (SELECT child_id, referral_date FROM {referrals} WHERE referral_date >= {_d(look_back)}),
         previous AS (
             SELECT child_id, referral_date,
                    lag(referral_date) OVER (PARTITION BY child_id ORDER BY referral_date) AS previous_date
-            FROM dates
+            FROM (SELECT DISTINCT child_id, referral_date FROM recent)
         )
         SELECT count(*),
                count(*) FILTER (WHERE previous_date >= CAST(r.referral_date - INTERVAL 12 MONTH AS DATE))
-        FROM {referrals} AS r JOIN previous USING (child_id, referral_date)
+        FROM recent AS r JOIN previous USING (child_id, referral_date)
         WHERE r.referral_date BETWEEN {_d(period_from)} AND {_d(period_to)}
         """
     )
@@ -209,7 +220,7 @@ def compute(
         raise ValueError(f"the period ends ({period_to}) before it starts ({period_from})")
     reference_date = reference_date or events.reference_date
     engine = _Engine(events, reference_date)
-    P = f"BETWEEN {_d(period_from)} AND {_d(period_to)}"
+    in_period = f"BETWEEN {_d(period_from)} AND {_d(period_to)}"
     back_12 = add_months(period_from, -12)
     back_24 = add_months(period_from, -24)
     earliest_referral = engine.earliest("referral", "referral_date")
@@ -220,10 +231,10 @@ def compute(
         return earliest is None or window_start < earliest
 
     results: dict[str, dict] = {}
-    (contacts,) = engine.value(f"SELECT count(*) FROM contact WHERE contact_date {P}")
+    (contacts,) = engine.value(f"SELECT count(*) FROM contact WHERE contact_date {in_period}")
     results["contacts"] = count(contacts)
 
-    engine.con.execute(f"CREATE TEMP VIEW referral_in_period AS SELECT * FROM referral WHERE referral_date {P}")
+    engine.con.execute(f"CREATE TEMP VIEW referral_in_period AS SELECT * FROM referral WHERE referral_date {in_period}")
     (referrals,) = engine.value("SELECT count(*) FROM referral_in_period")
     results["referrals"] = count(referrals)
     results["referral_rate_per_10k"] = rate_per_10k(referrals, population)
@@ -233,11 +244,13 @@ def compute(
     results["referrals_nfa_pct"] = percentage(nfa, referrals)
 
     (attached,) = engine.value(
-        """
+        f"""
         WITH work AS (
-            SELECT child_id, start_date AS day FROM assessment
-            UNION ALL SELECT child_id, strategy_date FROM s47 WHERE strategy_date IS NOT NULL
-        ), referral_dates AS (SELECT DISTINCT child_id, referral_date FROM referral),
+            SELECT child_id, start_date AS day FROM assessment WHERE start_date >= {_d(period_from)}
+            UNION ALL SELECT child_id, strategy_date FROM s47 WHERE strategy_date >= {_d(period_from)}
+        ),
+        -- work before the period, or whose latest referral is before it, attaches to no referral in it
+        referral_dates AS (SELECT DISTINCT child_id, referral_date FROM referral WHERE referral_date >= {_d(period_from)}),
         attached AS (
             SELECT DISTINCT r.child_id, r.referral_date
             FROM work AS w ASOF JOIN referral_dates AS r ON w.child_id = r.child_id AND w.day >= r.referral_date
@@ -256,14 +269,14 @@ def compute(
     results["referrals_with_prior_early_help_pct"] = percentage(
         after_early_help, referrals, starts_before(back_12, earliest_early_help)
     )
-    (early_help,) = engine.value(f"SELECT count(*) FROM early_help WHERE start_date {P}")
+    (early_help,) = engine.value(f"SELECT count(*) FROM early_help WHERE start_date {in_period}")
     results["early_help_started"] = count(early_help)
 
     first_day, last_day = engine.value(
         f"""
         SELECT min(first_day), max(last_day) FROM (
-            SELECT min(start_date) AS first_day, max(authorised_date) AS last_day FROM assessment WHERE authorised_date {P}
-            UNION ALL SELECT min(strategy_date), max(icpc_date) FROM s47 WHERE icpc_date {P})
+            SELECT min(start_date) AS first_day, max(authorised_date) AS last_day FROM assessment WHERE authorised_date {in_period}
+            UNION ALL SELECT min(strategy_date), max(icpc_date) FROM s47 WHERE icpc_date {in_period})
         """
     )
     engine.working_day_calendar(first_day, last_day)
@@ -272,13 +285,13 @@ def compute(
         SELECT count(*), count(*) FILTER (WHERE finish.working_index - begin.working_index <= 45)
         FROM assessment AS a
         JOIN calendar AS begin ON begin.day = a.start_date JOIN calendar AS finish ON finish.day = a.authorised_date
-        WHERE a.authorised_date {P}
+        WHERE a.authorised_date {in_period}
         """
     )
     results["assessments_completed"] = count(completed)
     results["assessments_within_45wd_pct"] = percentage(within_45, completed)
 
-    (enquiries,) = engine.value(f"SELECT count(*) FROM s47 WHERE strategy_date {P}")
+    (enquiries,) = engine.value(f"SELECT count(*) FROM s47 WHERE strategy_date {in_period}")
     results["s47_enquiries"] = count(enquiries)
     results["s47_rate_per_10k"] = rate_per_10k(enquiries, population)
     icpcs, with_strategy, within_15, to_plan = engine.value(
@@ -291,7 +304,7 @@ def compute(
         FROM s47 AS s
         LEFT JOIN calendar AS begin ON begin.day = s.strategy_date
         LEFT JOIN calendar AS finish ON finish.day = s.icpc_date
-        WHERE s.icpc_date {P}
+        WHERE s.icpc_date {in_period}
         """
     )
     results["icpcs"] = count(icpcs)
@@ -300,10 +313,10 @@ def compute(
 
     started = engine.value(
         f"SELECT count(*), {', '.join(f'count(*) FILTER (WHERE initial_category = {chr(39)}{c}{chr(39)})' for c in CATEGORIES)} "
-        f"FROM cpp WHERE start_date {P}"
+        f"FROM cpp WHERE start_date {in_period}"
     )
     results["cpp_started"] = count(started[0])
-    for category, number in zip(CATEGORIES, started[1:]):
+    for category, number in zip(CATEGORIES, started[1:], strict=True):
         results[f"cpp_started_{category}_pct"] = percentage(number, started[0])
 
     engine.con.execute(
@@ -319,7 +332,7 @@ def compute(
     open_row = engine.value(
         f"""
         SELECT count(*), count(*) FILTER (WHERE open_plans > 1),
-               {', '.join(f'count(*) FILTER (WHERE initial_category = {chr(39)}{c}{chr(39)})' for c in CATEGORIES)},
+               {", ".join(f"count(*) FILTER (WHERE initial_category = {chr(39)}{c}{chr(39)})" for c in CATEGORIES)},
                count(*) FILTER (WHERE start_date <= {_d(add_months(period_to, -18))}),
                count(*) FILTER (WHERE start_date <= {_d(add_months(period_to, -24))})
         FROM open_plan
@@ -328,13 +341,13 @@ def compute(
     children_on_plan, two_open = open_row[0], open_row[1]
     results["cpp_open_at_end"] = count(children_on_plan)
     results["cpp_rate_per_10k"] = rate_per_10k(children_on_plan, population)
-    for category, number in zip(CATEGORIES, open_row[2:7]):
+    for category, number in zip(CATEGORIES, open_row[2:7], strict=True):
         results[f"cpp_open_{category}_pct"] = percentage(number, children_on_plan)
     results["cpp_open_18m_pct"] = percentage(open_row[7], children_on_plan)
     results["cpp_open_2y_pct"] = percentage(open_row[8], children_on_plan)
 
     ended, lasted = engine.value(
-        f"SELECT count(*), count(*) FILTER (WHERE date_diff('day', start_date, end_date) >= 730) FROM cpp WHERE end_date {P}"
+        f"SELECT count(*), count(*) FILTER (WHERE date_diff('day', start_date, end_date) >= 730) FROM cpp WHERE end_date {in_period}"
     )
     results["cpp_ended_2y_pct"] = percentage(lasted, ended)
     subsequent, repeat, neglect, neglect_repeat = engine.value(
@@ -346,7 +359,7 @@ def compute(
                    EXISTS (SELECT 1 FROM cpp AS e WHERE e.child_id = p.child_id AND e.start_date < p.start_date
                            AND e.end_date BETWEEN CAST(p.start_date - INTERVAL 24 MONTH AS DATE) AND p.start_date)
                        AS repeats
-            FROM cpp AS p WHERE p.start_date {P}
+            FROM cpp AS p WHERE p.start_date {in_period}
         )
         SELECT count(*) FILTER (WHERE has_earlier OR coalesce(previous_plans >= 1, FALSE)),
                count(*) FILTER (WHERE repeats),
@@ -372,7 +385,7 @@ def compute(
     results["cla_rate_per_10k"] = rate_per_10k(looked_after, population)
     (care_started,) = engine.value(
         f"""
-        SELECT count(*) FROM care AS c WHERE c.start_date {P} AND NOT EXISTS (
+        SELECT count(*) FROM care AS c WHERE c.start_date {in_period} AND NOT EXISTS (
             SELECT 1 FROM care AS p WHERE p.child_id = c.child_id AND p.end_date = c.start_date)
         """
     )
@@ -403,37 +416,37 @@ def compute(
 def _data_quality(
     engine: _Engine, events: ImportResult, period_from: date, period_to: date, back_12: date, earliest_referral
 ) -> dict:
+    # A referral's duplicate status needs only the one before it; the recomputed rate looks
+    # back 12 months from the period's start, so earlier referrals are not needed.
     engine.con.execute(
-        """
+        f"""
         CREATE TEMP TABLE referral_order AS
-        SELECT *, coalesce(date_diff('day', lag(referral_date) OVER (PARTITION BY child_id ORDER BY referral_date, seq),
-                                     referral_date) <= 7, FALSE) AS suspected_duplicate
-        FROM referral
+        SELECT child_id, referral_date, seq,
+               coalesce(date_diff('day', lag(referral_date) OVER (PARTITION BY child_id ORDER BY referral_date, seq),
+                                  referral_date) <= 7, FALSE) AS suspected_duplicate
+        FROM referral WHERE referral_date >= {_d(back_12 - timedelta(days=8))}
         """
     )
     (duplicates,) = engine.value(
         f"SELECT count(*) FROM referral_order WHERE suspected_duplicate "
         f"AND referral_date BETWEEN {_d(period_from)} AND {_d(period_to)}"
     )
-    engine.con.execute("CREATE TEMP VIEW referral_without_duplicates AS SELECT * FROM referral_order WHERE NOT suspected_duplicate")
+    engine.con.execute(
+        "CREATE TEMP VIEW referral_without_duplicates AS SELECT * FROM referral_order WHERE NOT suspected_duplicate"
+    )
     numerator, denominator = _re_referrals(engine, "referral_without_duplicates", period_from, period_to)
     checks = " UNION ALL ".join(
-        f"SELECT count(*) FILTER (WHERE after_reference) AS after_reference, count(*) FILTER (WHERE before_birth) AS before_birth, "
-        f"count(*) FILTER (WHERE inverted) AS inverted FROM {kind}_checked"
+        "SELECT count(*) FILTER (WHERE after_reference) AS after_reference, "
+        "count(*) FILTER (WHERE before_birth) AS before_birth, "
+        f"count(*) FILTER (WHERE inverted) AS inverted FROM {kind}_excluded"
         for kind in _DATES
     )
+
     after_reference, before_birth, inverted = engine.value(
         f"SELECT sum(after_reference), sum(before_birth), sum(inverted) FROM ({checks})"
     )
-    (conflicting,) = engine.value("SELECT count(*) FROM birth WHERE dates_of_birth > 1")
-    (overlapping,) = engine.value(
-        """
-        SELECT count(DISTINCT a.child_id) FROM cpp AS a JOIN cpp AS b
-          ON a.child_id = b.child_id AND a.seq < b.seq
-         AND a.start_date < coalesce(b.end_date, DATE '9999-12-31')
-         AND b.start_date < coalesce(a.end_date, DATE '9999-12-31')
-        """
-    )
+    (conflicting,) = engine.value("SELECT count(*) FROM birth WHERE conflicting")
+    (overlapping,) = engine.value(f"SELECT count(DISTINCT a.child_id) {_OVERLAPPING_PLANS}")
     return {
         "suspected_duplicate_referrals": duplicates,
         "re_referrals_12m_pct_without_suspected_duplicates": percentage(
@@ -446,3 +459,37 @@ def _data_quality(
         "children_with_overlapping_plans": overlapping,
         "rows_rejected": len(events.errors),
     }
+
+
+def quality_rows(events: ImportResult, *, reference_date: date | None = None) -> list[dict]:
+    """The rows behind the data-quality counts, for the error report beside the refused rows.
+
+    One entry per finding: ``check`` (events_after_reference_date, events_before_birth,
+    date_inversions, conflicting_dates_of_birth, children_with_overlapping_plans), the
+    event kind, the child, and where the row came from (file, sheet, row).
+    """
+    engine = _Engine(events, reference_date or events.reference_date)
+    flags = {
+        "after_reference": "events_after_reference_date",
+        "before_birth": "events_before_birth",
+        "inverted": "date_inversions",
+    }
+    queries = [
+        f"SELECT '{check}' AS finding, '{kind}' AS event, child_id, source_file, source_sheet, source_row, seq "
+        f"FROM {kind}_all JOIN {kind}_excluded USING (seq) WHERE {flag}"
+        for kind in _DATES
+        for flag, check in flags.items()
+    ]
+    queries.append(
+        "SELECT 'conflicting_dates_of_birth', 'child', child_id, source_file, source_sheet, source_row, seq "
+        "FROM child_all WHERE date_of_birth IS NOT NULL AND child_id IN (SELECT child_id FROM birth WHERE conflicting)"
+    )
+    queries.append(
+        "SELECT DISTINCT 'children_with_overlapping_plans', 'cpp', a.child_id, a.source_file, a.source_sheet, "
+        f"a.source_row, a.seq {_OVERLAPPING_PLANS}"
+    )
+    rows = engine.con.execute(f"SELECT * FROM ({' UNION ALL '.join(queries)}) ORDER BY finding, seq").fetchall()
+    return [
+        {"check": check, "event": event, "child_id": child_id, "file": file, "sheet": sheet, "row": row}
+        for check, event, child_id, file, sheet, row, _ in rows
+    ]

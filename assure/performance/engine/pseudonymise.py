@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Callable
+from collections.abc import Callable
 
 
 def make_pseudonymiser(key: bytes) -> Callable[[str], str]:

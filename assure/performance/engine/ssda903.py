@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import codes
 from .events import ImportRejected, ImportResult, Pseudonymiser, conform, new_result, pseudonymise_tables
-from .tabular import Column, match_columns, parse_table
+from .tabular import Column, load_csv, match_columns, parse_table
 
 EPISODE_COLUMNS = (
     Column("child_id", "CHILD", "id", required=True),
@@ -45,17 +45,18 @@ def read_ssda903(path: str | Path, *, pseudonymise: Pseudonymiser | None = None)
     elif is_header(headers):
         kind, columns = "child", HEADER_COLUMNS
     else:
-        raise ImportRejected(f"{path}: not an SSDA903 table; expected the episodes (CHILD, DECOM, LS, DEC) or header (CHILD, SEX, DOB) columns")
+        raise ImportRejected(
+            f"{path}: not an SSDA903 table; expected the episodes (CHILD, DECOM, LS, DEC) or header (CHILD, SEX, DOB) columns"
+        )
     con = codes.connect()
-    con.execute(
-        "CREATE TEMP TABLE raw_text AS SELECT * FROM read_csv(?, header=true, all_varchar=true, strict_mode=false, null_padding=true)",
-        [str(path)],
-    )
-    con.execute("CREATE TEMP VIEW raw AS SELECT *, rowid + 2 AS row_no FROM raw_text")
-    actual = [row[0] for row in con.execute("DESCRIBE raw_text").fetchall()]
-    found, missing = match_columns(columns, actual)
-    if missing:
-        raise ImportRejected(f"{path}: lacks the column(s) {', '.join(missing)}; expected the SSDA903 layout")
+
+    def pick(actual: list[str]) -> dict[str, str | None]:
+        found, missing = match_columns(columns, actual)
+        if missing:
+            raise ImportRejected(f"{path}: lacks the column(s) {', '.join(missing)}; expected the SSDA903 layout")
+        return found
+
+    found, notes = load_csv(con, path, "raw", skip=0, pick=pick)
     parsed, errors = parse_table(con, "raw", columns, found, file=str(path), sheet=None)
     provenance = f"'{_escape(str(path))}' AS source_file, CAST(NULL AS VARCHAR) AS source_sheet, row_no AS source_row, row_no AS seq"
     if kind == "care_period":
@@ -64,7 +65,7 @@ def read_ssda903(path: str | Path, *, pseudonymise: Pseudonymiser | None = None)
         select = f"child_id, date_of_birth, gender, ethnicity, CAST(NULL AS VARCHAR) AS disability, {provenance}"
     table = conform(kind, con.sql(f"SELECT {select} FROM {parsed} WHERE NOT refused ORDER BY row_no"))
     tables = pseudonymise_tables(new_result({kind: table}).tables, pseudonymise)
-    return new_result(tables, errors=errors)
+    return new_result(tables, errors=errors, warnings=notes)
 
 
 def _escape(text: str) -> str:

@@ -1,20 +1,24 @@
-"""Normalising raw text tables (CSV files, workbook sheets) into event rows with DuckDB.
+"""Normalising raw text tables (CSV files, workbook sheets) into canonical values with DuckDB.
 
-A table arrives as text columns plus a ``row_no`` (the row's number in its file or
-sheet). One SQL statement parses every column at once; a second lists every refused
-cell. No Python runs per row here, so a national-sized CSV costs what DuckDB costs.
+A table arrives as text columns plus ``row_no`` (the row's number in its file or sheet).
+Each date and code column is parsed once per distinct text and joined back; one statement
+then gives every row its values and says whether it is refused, and only refused rows are
+read again, to list their faulty cells. No Python runs per row, so a national-sized CSV
+costs what DuckDB costs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from . import codes
-from .events import RowError
+from .events import ImportRejected, RowError
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,7 @@ def normalise_header(header: object) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def match_columns(
-    columns: tuple[Column, ...], headers: list[str]
-) -> tuple[dict[str, str | None], list[str]]:
+def match_columns(columns: tuple[Column, ...], headers: list[str]) -> tuple[dict[str, str | None], list[str]]:
     """Pair each wanted column with the file's header of the same name; list the missing ones."""
     by_name = {}
     for header in headers:
@@ -85,40 +87,64 @@ def parse_table(
     file: str,
     sheet: str | None,
 ) -> tuple[str, list[RowError]]:
-    """Parse ``relation`` into a temporary table of accepted rows; return its name and the refused cells.
+    """Parse ``relation`` into a table of canonical values; return its name and the refused cells.
 
-    The accepted table has one column per role (canonical values) and ``row_no``.
-    Rows whose wanted cells are all empty are ignored: spreadsheets end in blank rows.
+    The table has ``row_no``, one value per role, and ``refused``. Rows whose wanted cells
+    are all empty are left out: spreadsheets end in blank rows. Dates and codes are parsed
+    once per distinct text (a few thousand) and joined back, not once per row.
     """
-    raw_columns = ", ".join(
-        f"clean_text({_ident(found[column.role])}) AS {_ident('raw_' + column.role)}"
-        if found[column.role] is not None
-        else f"CAST(NULL AS VARCHAR) AS {_ident('raw_' + column.role)}"
-        for column in columns
-    )
-    parsed_columns = ", ".join(
-        f"{column.parse_sql(_ident('raw_' + column.role))} AS {_ident(column.role)}" for column in columns
-    )
+    # Dates and codes: cleaned and parsed once per distinct text in the column, then joined back.
+    selects, joins = [], []
+    for column in columns:
+        header = found[column.role]
+        raw, value = _ident("raw_" + column.role), _ident(column.role)
+        if header is None:
+            selects.append(f"CAST(NULL AS VARCHAR) AS {raw}, CAST(NULL AS VARCHAR) AS {value}")
+        elif column.parse in ("date", "code", "count"):
+            lookup = f"lookup_{relation}_{column.role}"
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT original, cleaned, {column.parse_sql('cleaned')} AS value "
+                f"FROM (SELECT original, clean_text(original) AS cleaned FROM "
+                f"(SELECT DISTINCT {_ident(header)} AS original FROM {relation}))"
+            )
+            joins.append(f"LEFT JOIN {lookup} ON {lookup}.original = source_rows.{_ident(header)}")
+            selects.append(f"{lookup}.cleaned AS {raw}, {lookup}.value AS {value}")
+        else:
+            selects.append(
+                f"clean_text(source_rows.{_ident(header)}) AS {raw}, "
+                f"{column.parse_sql(f'clean_text(source_rows.{_ident(header)})')} AS {value}"
+            )
     bad = {
-        column.role: (
-            f"(raw_{column.role} IS NULL)" if column.required else "FALSE"
-        )
+        column.role: (f"(raw_{column.role} IS NULL)" if column.required else "FALSE")
         + f" OR (raw_{column.role} IS NOT NULL AND {_ident(column.role)} IS NULL)"
         for column in columns
     }
     any_value = "coalesce(" + ", ".join(f"raw_{column.role}" for column in columns) + ") IS NOT NULL"
     parsed = f"parsed_{relation}"
+    view = f"parsing_{relation}"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {parsed} AS
-        SELECT *, {' OR '.join(f'({condition})' for condition in bad.values())} AS refused FROM (
-            SELECT row_no, {raw_columns}, {parsed_columns}
-            FROM (SELECT * FROM {relation}) AS source_rows
+        CREATE OR REPLACE TEMP VIEW {view} AS
+        SELECT * FROM (
+            SELECT source_rows.row_no, {", ".join(selects)} FROM {relation} AS source_rows {" ".join(joins)}
         ) WHERE {any_value}
         """
     )
+    # The text is kept only for refused rows, to report them; accepted rows keep their values.
+    values = ", ".join(_ident(column.role) for column in columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {parsed} AS SELECT row_no, {values}, "
+        f"{' OR '.join(f'({condition})' for condition in bad.values())} AS refused FROM {view}"
+    )
+    if not con.execute(f"SELECT count(*) FROM {parsed} WHERE refused").fetchall()[0][0]:
+        return parsed, []
+    refused_rows = f"refused_{relation}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {refused_rows} AS SELECT * FROM {view} "
+        f"WHERE row_no IN (SELECT row_no FROM {parsed} WHERE refused)"
+    )
     error_queries = " UNION ALL ".join(
-        f"SELECT row_no, {index} AS column_order, raw_{column.role} AS value FROM {parsed} WHERE {bad[column.role]}"
+        f"SELECT row_no, {index} AS column_order, raw_{column.role} AS value FROM {refused_rows} WHERE {bad[column.role]}"
         for index, column in enumerate(columns)
     )
     errors = []
@@ -128,8 +154,14 @@ def parse_table(
         column = columns[column_order]
         expected = column.expected + (" (required)" if column.required and value is None else "")
         errors.append(
-            RowError(file=file, sheet=sheet, row=row_no, column=found[column.role] or column.header,
-                     value=value, expected=expected)
+            RowError(
+                file=file,
+                sheet=sheet,
+                row=row_no,
+                column=found[column.role] or column.header,
+                value=value,
+                expected=expected,
+            )
         )
     return parsed, errors
 
@@ -143,3 +175,43 @@ def text_table(headers: list[str], rows: list[tuple], row_numbers: list[int]) ->
     }
     columns["row_no"] = pa.array(row_numbers, pa.int64())
     return pa.table(columns)
+
+
+def load_csv(
+    con: duckdb.DuckDBPyConnection,
+    file: Path,
+    relation: str,
+    *,
+    skip: int,
+    pick: Callable[[list[str]], dict[str, str | None]],
+) -> tuple[dict[str, str | None], list[str]]:
+    """Load a CSV's wanted columns into DuckDB as ``relation`` (text, plus ``row_no``).
+
+    ``pick`` gets the file's headers and returns role -> header for the columns wanted
+    (raising ImportRejected when one is missing). Returns that mapping and notes for the
+    warnings. A file that is not UTF-8 (Excel's "CSV" on Windows) is read as Latin-1 and
+    said so; one DuckDB cannot read as CSV at all is rejected whole.
+    """
+    escaped = str(file).replace("'", "''")
+    for encoding in ("utf-8", "latin-1"):
+        reader = (
+            f"read_csv('{escaped}', header=true, all_varchar=true, skip={skip}, encoding='{encoding}', "
+            "delim=',', quote='\"', escape='\"', strict_mode=false, null_padding=true)"
+        )
+        try:
+            headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+            found = pick(headers)
+            wanted = ", ".join(_ident(name) for name in dict.fromkeys(name for name in found.values() if name))
+            # rowid follows insertion order, which gives each record its row number in the file
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {relation}_text AS SELECT {wanted} FROM {reader}")
+            break
+        except duckdb.Error as error:
+            failure = error
+    else:
+        message = str(failure).strip().splitlines()[0]
+        raise ImportRejected(f"{file}: cannot be read as a CSV file ({message})") from failure
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT *, rowid + {skip + 2} AS row_no FROM {relation}_text"
+    )
+    notes = [] if encoding == "utf-8" else [f"{file}: not UTF-8 text; read as Latin-1 (Windows) text"]
+    return found, notes
