@@ -25,7 +25,7 @@ from assure.core.models import Partnership, ReportingYear, User
 from assure.core.permissions import Role
 
 from .engine.events import EVENT_KINDS, ImportRejected, ImportResult, merge
-from .engine.indicators import compute
+from .engine.indicators import compute, quality_rows
 from .engine.inputs import detect, read_input
 from .engine.pseudonymise import make_pseudonymiser
 from .models import (
@@ -237,6 +237,11 @@ def indicator_run_compute(*, data_version: DataVersion) -> IndicatorRun:
         run.seconds = round(time.monotonic() - started, 3)
         run.save()
     return run
+
+
+def data_quality_rows(*, data_version: DataVersion) -> list[dict]:
+    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    return quality_rows(events)
 
 
 def custom_period_compute(

@@ -230,7 +230,25 @@ def data_quality(request):
         )
         context["re_referrals"] = selectors.year_result(context["run"], "re_referrals_12m_pct", context["year"])
         context["extracts"] = Extract.objects.filter(partnership=context["partnership"], status=Extract.Status.IMPORTED)
+        if request.GET.get("export") in ("csv", "xlsx"):
+            return _data_quality_rows_download(request, context["run"].data_version, request.GET["export"])
     return render(request, "performance/data_quality.html", context)
+
+
+def _data_quality_rows_download(request, data_version, fmt):
+    """The records behind the data-quality counts: child-level (pseudonymous) rows, so logged as an export."""
+    require(request.user, Area.CHILD_LEVEL, Action.EXPORT)
+    log_access(request, data_version, AccessLogEntry.Event.EXPORT, description=f"Data-quality rows of {data_version}")
+    columns = ["check", "event", "child_id", "file", "sheet", "row"]
+    rows = [
+        [finding.get(column) for column in columns] for finding in services.data_quality_rows(data_version=data_version)
+    ]
+    return export_response(
+        filename=f"data-quality-rows-{data_version.pk}",
+        headers=[c.replace("_", " ").title() for c in columns],
+        rows=rows,
+        fmt=fmt,
+    )
 
 
 @require_POST

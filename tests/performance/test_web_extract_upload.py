@@ -123,3 +123,17 @@ def test_only_analysts_and_the_business_unit_see_child_level_extracts(client, ma
     client.force_login(make_person(Role.SCRUTINEER, council))
     assert client.get(reverse("performance:extract-list")).status_code == 403
     assert client.get(reverse("performance:extract-upload")).status_code == 403
+
+
+def test_the_rows_behind_the_data_quality_counts_download_and_are_logged(
+    analyst_client, django_capture_on_commit_callbacks
+):
+    before_birth = REFERRALS + "CHILD-3,b) Female,WBRI,05/05/2019,0,01/05/2017,6,b) No,1\n"
+    upload(analyst_client, annex_a_zip(before_birth), django_capture_on_commit_callbacks)
+    response = analyst_client.get(reverse("performance:data-quality"), {"year": 2019, "export": "csv"})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Check,Event,Child Id,File,Sheet,Row"
+    [finding] = lines[1:]
+    assert finding.startswith("events_before_birth,referral,") and finding.endswith(",5")
+    assert "CHILD-3" not in finding  # pseudonymised
+    assert AccessLogEntry.objects.filter(event="export", record_type="performance.DataVersion").exists()
