@@ -1,6 +1,8 @@
-"""The two page shapes most views share: a list (with search, filters and downloads) and a one-form page."""
+"""The page shapes most views share: a list (with search, filters and downloads), a one-form page that saves a
+model form, and a one-form page whose valid input runs a service."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 
@@ -30,3 +32,32 @@ def form_page(request, form, *, title: str, success_url: str, success_message: s
         {"form": form, "title": title, "back_url": back_url, "caption": caption},
         status=status,
     )
+
+
+def service_form_page(request, form, *, title, run, success_url, success_message, back_url, caption=""):
+    """A one-form page whose valid input runs a service; a ValidationError from it shows in the error summary.
+
+    The service runs in its own transaction, so a refusal saves nothing.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "caption": caption, "back_url": back_url},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

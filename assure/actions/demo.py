@@ -1,0 +1,99 @@
+"""Demo actions from the 2020-21 strategic plan and case reviews, dated from the day the demo is loaded so the register
+shows every status. Audits, inspections and the peer review add their own actions (assure/audits/demo.py).
+Matched on the action's text, so loading twice changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from assure.core.models import Agency, Priority
+
+from .models import Action, ActionUpdate, SourceKind
+
+# (text, agency, priority slug, due in days from today, days ago of the latest progress, or None)
+STRATEGIC_PLAN = [
+    (
+        "Launch the exploitation strategy with pathways, guidance and training for every agency.",
+        "Solihull Metropolitan Borough Council",
+        "exploitation",
+        75,
+        12,
+    ),
+    (
+        "Ask young people what they think of the exploitation and neglect tools, and change the tools in response.",
+        "Solihull Metropolitan Borough Council",
+        "exploitation",
+        10,
+        45,
+    ),
+    (
+        "Promote the NRM referral process and the intelligence form at every multi-agency meeting.",
+        "West Midlands Police",
+        "exploitation",
+        120,
+        None,
+    ),
+    (
+        "Report Graded Care Profile 2 use by agency to each neglect group meeting.",
+        "NHS Birmingham and Solihull Clinical Commissioning Group",
+        "neglect",
+        40,
+        5,
+    ),
+    (
+        "Encourage partner agencies to refer families to the Troubled Families programme.",
+        "Solihull Community Housing",
+        "early-help",
+        -20,
+        60,
+    ),
+]
+
+
+# Actions from case reviews, entered by hand until the reviews capability records their sources.
+REVIEWS = [
+    (
+        SourceKind.RAPID_REVIEW,
+        "Rapid review, child A (2019-20)",
+        "Remind health visitors to share concerns about unseen babies with the GP practice.",
+        "NHS Birmingham and Solihull Clinical Commissioning Group",
+        "neglect",
+        30,
+        8,
+    ),
+    (
+        SourceKind.CSPR,
+        "Child safeguarding practice review, child B",
+        "Brief every agency on the learning about young people's criminal exploitation.",
+        "West Midlands Police",
+        "exploitation",
+        150,
+        None,
+    ),
+]
+
+
+def load_for(partnership) -> None:
+    today = timezone.localdate()
+    agencies = {agency.name: agency for agency in Agency.objects.filter(partnership=partnership)}
+    priorities = {priority.slug: priority for priority in Priority.objects.filter(partnership=partnership)}
+    rows = [(SourceKind.STRATEGIC_PLAN, "Strategic plan 2020-21", *row) for row in STRATEGIC_PLAN] + REVIEWS
+    for source_kind, source_label, text, agency_name, slug, due_in, updated_ago in rows:
+        if Action.objects.filter(partnership=partnership, text=text).exists():
+            continue
+        action = Action.objects.create(
+            partnership=partnership,
+            text=text,
+            source_kind=source_kind,
+            source_label=source_label,
+            agency=agencies[agency_name],
+            priority=priorities[slug],
+            due_date=today + timedelta(days=due_in),
+        )
+        if updated_ago is not None:
+            ActionUpdate.objects.create(
+                action=action,
+                date=today - timedelta(days=updated_ago),
+                text="Work under way; the task group reviewed progress at its last meeting.",
+            )

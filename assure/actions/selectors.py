@@ -1,0 +1,49 @@
+"""Reads of the action register shared by views, services and other apps."""
+
+from collections import Counter
+from datetime import date
+
+from assure.core.models import Partnership, RoleAssignment
+from assure.core.permissions import Role
+
+from .models import Action, Status
+
+
+def register(partnership: Partnership, today: date | None = None):
+    return (
+        Action.objects.filter(partnership=partnership)
+        .with_status(today)
+        .select_related("agency", "owner", "priority", "source_type")
+    )
+
+
+def overdue_actions(*, today: date):
+    return (
+        Action.objects.open()
+        .filter(closure_requested_on__isnull=True, due_date__lt=today)
+        .select_related("agency", "owner", "partnership")
+    )
+
+
+def status_counts(actions) -> dict[str, int]:
+    """How many of ``actions`` (a ``with_status`` queryset) have each status, in the order statuses are listed."""
+    # Counted here, not by GROUP BY: the status is computed from an aggregate, which SQL cannot group on.
+    counts = Counter(actions.values_list("derived_status", flat=True))
+    return {label: counts.get(value, 0) for value, label in Status.choices}
+
+
+def business_unit_emails(partnership: Partnership) -> list[str]:
+    assignments = RoleAssignment.objects.filter(
+        role=Role.PARTNERSHIP_ADMIN, ended_on__isnull=True, user__is_active=True, user__agency__partnership=partnership
+    ).select_related("user")
+    return sorted({a.user.email for a in assignments})
+
+
+def answerable_emails(action: Action) -> list[str]:
+    """Who is reminded about an action: its owner, or else its agency's safeguarding leads."""
+    if action.owner_id and action.owner.is_active:
+        return [action.owner.email]
+    leads = RoleAssignment.objects.filter(
+        role=Role.AGENCY_LEAD, agency=action.agency_id, ended_on__isnull=True, user__is_active=True
+    ).select_related("user")
+    return sorted({lead.user.email for lead in leads})

@@ -1,0 +1,655 @@
+"""Demo audits from Solihull's 2019-20 annual report (sections 3.3.2, 4.2, 4.3 and 4.4.2), in the project's words.
+
+The 2018-19 Section 11 round and its 2019-20 progress update reproduce the report's movement:
+8 agencies' returns rated standards Inadequate (11) or Requires improvement (50); of the 11,
+3 moved to Good or Outstanding, 6 to Requires improvement and 2 stayed Inadequate (standards
+7.5 and 8.6); of the 50, 31 moved to Good or Outstanding, 17 stayed and 2 were found not
+relevant. Which agency held which rating is the demo's invention; the totals are the report's.
+Records are matched on natural keys, so loading twice changes nothing.
+"""
+
+import random
+from datetime import date
+
+from assure.actions.models import Action, ActionUpdate
+from assure.core.models import Agency, Priority, ReportingYear, User
+from assure.core.permissions import Role
+
+from . import services
+from .models import (
+    AuditedCase,
+    CaseAgencyAudit,
+    CaseAuditAnswer,
+    CaseAuditFinding,
+    CaseAuditProgramme,
+    Compliance,
+    EducationAnswer,
+    EducationAudit,
+    EducationProvider,
+    EducationReturn,
+    FindingKind,
+    Framework,
+    FrameworkKind,
+    Grade,
+    Inspection,
+    InspectionUpdate,
+    Inspectorate,
+    Rating,
+    RatingChange,
+    Recommendation,
+    ReturnStatus,
+    Section11Answer,
+    Section11ProgressUpdate,
+    Section11Round,
+    Standard,
+    SubJudgement,
+    number_sort_key,
+)
+from .standards import CASE_AUDIT_TOOL, EDUCATION, SECTION_11
+
+S11_AGENCIES = [
+    "Solihull Metropolitan Borough Council",
+    "West Midlands Police",
+    "NHS Birmingham and Solihull Clinical Commissioning Group",
+    "University Hospitals Birmingham NHS Foundation Trust",
+    "Birmingham Women's and Children's NHS Foundation Trust",
+    "Birmingham and Solihull Mental Health NHS Foundation Trust",
+    "Coventry and Warwickshire Partnership NHS Trust",
+    "Solihull primary care networks",
+    "Solihull Community Housing",
+    "National Probation Service",
+    "Staffordshire and West Midlands Community Rehabilitation Company",
+    "UK Visas and Immigration",
+    "West Midlands Fire Service",
+    "Children and Family Court Advisory and Support Service (CAFCASS)",
+]
+
+# The 8 returns with standards needing improvement in 2018-19: (agency, Inadequate standards, number rated RI).
+# The first Inadequate standard of housing (8.6) and of the fire service (7.5) stayed Inadequate.
+NEEDING_IMPROVEMENT = [
+    ("Solihull Community Housing", ["8.6", "9.2"], 8),
+    ("West Midlands Fire Service", ["7.5", "8.3"], 7),
+    ("UK Visas and Immigration", ["9.1", "7.3"], 6),
+    ("Staffordshire and West Midlands Community Rehabilitation Company", ["9.3"], 6),
+    ("Solihull primary care networks", ["8.6", "9.4"], 7),
+    ("Coventry and Warwickshire Partnership NHS Trust", ["9.1"], 5),
+    ("National Probation Service", ["7.3"], 6),
+    ("Birmingham and Solihull Mental Health NHS Foundation Trust", [], 5),
+]
+STAYED_INADEQUATE = {("Solihull Community Housing", "8.6"), ("West Midlands Fire Service", "7.5")}
+# Local standards and the child's voice were where the picture was least positive, so RI ratings fall there first.
+RI_PREFERENCE = ["9.1", "9.2", "9.3", "9.4", "7.5", "7.3", "8.6", "7.2", "4.2", "8.3", "6.3", "4.3", "5.3", "1.4"]
+INADEQUATE_OUTCOMES = [Rating.GOOD, Rating.OUTSTANDING, Rating.GOOD] + [Rating.REQUIRES_IMPROVEMENT] * 6
+RI_OUTCOMES = (
+    [Rating.GOOD] * 27 + [Rating.OUTSTANDING] * 4 + [Rating.REQUIRES_IMPROVEMENT] * 17 + [Rating.NOT_APPLICABLE] * 2
+)
+
+ROUND_NAME = "Section 11 audit 2018-19"
+UPDATE_NAME = "2019-20 progress update"
+CURRENT_ROUND_NAME = "Section 11 audit 2021-22"
+
+
+def load_for(partnership) -> None:
+    agencies = {agency.name: agency for agency in Agency.objects.filter(partnership=partnership)}
+    manager = User.objects.filter(role_assignments__role=Role.PARTNERSHIP_ADMIN, is_demo_account=True).first()
+    frameworks = _frameworks(partnership)
+    _section_11(partnership, frameworks[FrameworkKind.SECTION_11], agencies, manager)
+    _education(partnership, frameworks[FrameworkKind.EDUCATION])
+    _case_audit(partnership, frameworks[FrameworkKind.CASE_AUDIT], agencies)
+    _inspections(partnership, agencies)
+
+
+def _frameworks(partnership) -> dict:
+    specs = {
+        FrameworkKind.SECTION_11: (
+            "West Midlands Section 11 standards with Solihull local standards",
+            "2018",
+            SECTION_11,
+        ),
+        FrameworkKind.EDUCATION: ("Solihull education safeguarding checklist (s175/s157)", "2019", EDUCATION),
+        FrameworkKind.CASE_AUDIT: ("Multi-agency case file audit tool", "2019", CASE_AUDIT_TOOL),
+    }
+    frameworks = {}
+    for kind, (name, version, standards) in specs.items():
+        framework, created = Framework.objects.get_or_create(
+            partnership=partnership,
+            name=name,
+            version=version,
+            defaults={"kind": kind, "published_on": date(int(version), 4, 1)},
+        )
+        if created:
+            Standard.objects.bulk_create(
+                [
+                    Standard(
+                        framework=framework,
+                        number=number,
+                        section=section,
+                        wording=wording,
+                        guidance=guidance,
+                        evidence_prompts=prompts,
+                        is_local=number.startswith("9.") and kind == FrameworkKind.SECTION_11,
+                        sort_key=number_sort_key(number),
+                    )
+                    for number, section, wording, guidance, prompts in standards
+                ]
+            )
+        frameworks[kind] = framework
+    return frameworks
+
+
+def _ratings_2018(agency_name: str, numbers: list[str], rng: random.Random) -> dict[str, str]:
+    """Every standard Good or Outstanding, except those the agency rated Inadequate or Requires improvement."""
+    ratings = {number: (Rating.OUTSTANDING if rng.random() < 0.15 else Rating.GOOD) for number in numbers}
+    plan = next((p for p in NEEDING_IMPROVEMENT if p[0] == agency_name), None)
+    if plan:
+        _, inadequate, ri_count = plan
+        for number in inadequate:
+            ratings[number] = Rating.INADEQUATE
+        ri = [n for n in RI_PREFERENCE if n not in inadequate][:ri_count]
+        for number in ri:
+            ratings[number] = Rating.REQUIRES_IMPROVEMENT
+    return ratings
+
+
+def _section_11(partnership, framework, agencies, manager) -> None:
+    if Section11Round.objects.filter(partnership=partnership, name=ROUND_NAME).exists():
+        return
+    rng = random.Random(2018)
+    round_ = services.section11_round_open(
+        partnership=partnership,
+        name=ROUND_NAME,
+        framework=framework,
+        opens_on=date(2018, 9, 3),
+        deadline=date(2018, 12, 14),
+        agencies=[agencies[name] for name in S11_AGENCIES],
+    )
+    numbers = [s.number for s in framework.standards.all()]
+    for section11_return in round_.returns.select_related("agency"):
+        ratings = _ratings_2018(section11_return.agency.name, numbers, rng)
+        answers = list(section11_return.answers.select_related("standard"))
+        for answer in answers:
+            answer.self_rating = ratings[answer.standard.number]
+            answer.narrative = _narrative(answer.self_rating, answer.standard)
+            if answer.self_rating in (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT):
+                answer.planned_action = f"Bring standard {answer.standard.number} up to Good: {_plan(answer.standard)}"
+        Section11Answer.objects.bulk_update(answers, ["self_rating", "narrative", "planned_action"])
+        section11_return.status = ReturnStatus.SUBMITTED
+        section11_return.submitted_on = date(2018, 12, 10)
+        section11_return.save()
+    _moderate_police(round_, manager)
+    _action_plans(round_)
+    _progress_update(round_, rng, manager)
+    _current_round(partnership, framework, round_, agencies)
+
+
+def _narrative(rating: str, standard) -> str:
+    if rating in (Rating.GOOD, Rating.OUTSTANDING):
+        return f"Met across the organisation. {standard.prompts[0] if standard.prompts else 'Evidence held by the safeguarding lead'} available on request."
+    return "Partly in place: practice is inconsistent between teams and we cannot yet evidence it."
+
+
+def _plan(standard) -> str:
+    return standard.wording[0].lower() + standard.wording[1:]
+
+
+def _moderate_police(round_, manager) -> None:
+    """Moderation of one return: two Outstanding self-ratings agreed as Good, the rest agreed as rated."""
+    answers = list(
+        Section11Answer.objects.filter(
+            section11_return__round=round_, section11_return__agency__name="West Midlands Police"
+        ).select_related("standard")
+    )
+    lowered = 0
+    for answer in answers:
+        answer.agreed_rating = answer.self_rating
+        answer.challenge = "Evidence seen at the moderation panel supports the rating."
+        if answer.self_rating == Rating.OUTSTANDING and lowered < 2:
+            answer.agreed_rating = Rating.GOOD
+            answer.challenge = "Good practice, but the evidence does not yet show it across every district."
+            lowered += 1
+        answer.moderated_on = date(2019, 2, 12)
+        answer.moderated_by = manager
+    Section11Answer.objects.bulk_update(answers, ["agreed_rating", "challenge", "moderated_on", "moderated_by"])
+
+
+def _action_plans(round_) -> None:
+    needing = Section11Answer.objects.filter(
+        section11_return__round=round_, self_rating__in=[Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT]
+    ).select_related("standard", "section11_return__agency", "section11_return__round")
+    for answer in needing:
+        action = services.action_create_from_source(
+            source=answer,
+            text=answer.planned_action,
+            agency=answer.section11_return.agency,
+            due_date=date(2019, 9, 30),
+            source_label=f"{round_}, standard {answer.standard.number}",
+        )
+        Action.objects.filter(pk=action.pk).update(created_on=date(2018, 12, 10))
+
+
+def _progress_update(round_, rng, manager) -> None:
+    update = Section11ProgressUpdate.objects.create(
+        round=round_, name=UPDATE_NAME, requested_on=date(2019, 10, 1), due_on=date(2020, 1, 31)
+    )
+    answers = list(
+        Section11Answer.objects.filter(section11_return__round=round_)
+        .filter(self_rating__in=[Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT])
+        .select_related("standard", "section11_return__agency")
+        .order_by("section11_return__agency__name", "standard__sort_key")
+    )
+    inadequate_outcomes, ri_outcomes = list(INADEQUATE_OUTCOMES), list(RI_OUTCOMES)
+    rng.shuffle(inadequate_outcomes)
+    rng.shuffle(ri_outcomes)
+    changes = []
+    for answer in answers:
+        if (answer.section11_return.agency.name, answer.standard.number) in STAYED_INADEQUATE:
+            rating = Rating.INADEQUATE
+        elif answer.self_rating == Rating.INADEQUATE:
+            rating = inadequate_outcomes.pop()
+        else:
+            rating = ri_outcomes.pop()
+        changes.append(
+            RatingChange(
+                progress_update=update,
+                answer=answer,
+                rating=rating,
+                changed_on=date(2020, 1, 20),
+                evidence=_update_evidence(answer, rating),
+            )
+        )
+    RatingChange.objects.bulk_create(changes)
+    _record_action_progress(changes, manager)
+
+
+def _update_evidence(answer, rating) -> str:
+    number = answer.standard.number
+    if rating == Rating.NOT_APPLICABLE:
+        return (
+            f"On review, standard {number} does not apply: the agency has no direct contact with children in this area."
+        )
+    if (answer.section11_return.agency.name, number) == ("Solihull Community Housing", "8.6"):
+        return (
+            "Staff awareness of the NRM is still inconsistent; guidance on staff's role in referrals is being written."
+        )
+    if (answer.section11_return.agency.name, number) == ("West Midlands Fire Service", "7.5"):
+        return (
+            "The service does not supervise children directly, so has no way yet to evaluate outcomes from their view."
+        )
+    if rating in (Rating.GOOD, Rating.OUTSTANDING):
+        return f"Standard {number} now met: policy updated, staff briefed, and an audit in December 2019 confirmed it in practice."
+    return f"Work on standard {number} has started but is not complete; the agency expects to meet it during 2020-21."
+
+
+def _record_action_progress(changes, manager) -> None:
+    """Each action gets the update's evidence; those now Good or Outstanding are closed with approval."""
+    for change in changes:
+        action = Action.objects.for_source(change.answer).first()
+        ActionUpdate.objects.create(action=action, date=change.changed_on, text=change.evidence)
+        if change.rating in (Rating.GOOD, Rating.OUTSTANDING, Rating.NOT_APPLICABLE):
+            action.closure_requested_on = date(2020, 1, 24)
+            action.closure_evidence = change.evidence
+            action.closed_on = date(2020, 2, 11)
+            action.closure_approved_by = manager
+            action.save()
+
+
+def _current_round(partnership, framework, previous_round, agencies) -> None:
+    """The next triennial round, open: each agency starts from where its ratings stood after the update."""
+    services.section11_round_open(
+        partnership=partnership,
+        name=CURRENT_ROUND_NAME,
+        framework=framework,
+        opens_on=date(2021, 9, 6),
+        deadline=date(2021, 12, 17),
+        agencies=[agencies[name] for name in S11_AGENCIES],
+        previous_round=previous_round,
+    )
+
+
+# Education
+
+PLACES = [
+    "Arden",
+    "Balsall",
+    "Berkswell",
+    "Bickenhill",
+    "Blossomfield",
+    "Castle Bromwich",
+    "Chelmsley",
+    "Dorridge",
+    "Elmdon",
+    "Hampton",
+    "Hockley Heath",
+    "Kingshurst",
+    "Knowle",
+    "Lyndon",
+    "Marston Green",
+    "Meriden",
+    "Monkspath",
+    "Olton",
+    "Shirley",
+    "Smith's Wood",
+    "Sharmans Cross",
+    "Tidbury Green",
+    "Widney",
+    "Yew Tree",
+]
+# (provider type, phase, how many, name endings): 91 providers in all, as in the report.
+PROVIDER_MIX = [
+    ("maintained", "primary", 45, ["Primary School", "Junior and Infant School"]),
+    ("academy", "primary", 14, ["Primary Academy"]),
+    ("maintained", "nursery", 2, ["Nursery School"]),
+    ("maintained", "secondary", 2, ["Secondary School"]),
+    ("academy", "secondary", 12, ["Academy"]),
+    ("maintained", "special", 3, ["Special School"]),
+    ("academy", "special", 2, ["Special Academy"]),
+    ("maintained", "alternative", 1, ["Pupil Referral Unit"]),
+    ("independent", "all_through", 3, ["School (independent)"]),
+    ("independent", "primary", 2, ["Preparatory School"]),
+    ("independent", "secondary", 1, ["High School (independent)"]),
+    ("post_16", "post_16", 4, ["Sixth Form College"]),
+]
+
+
+def _education(partnership, checklist) -> None:
+    year = ReportingYear.objects.get(partnership=partnership, start_year=2019)
+    if EducationAudit.objects.filter(partnership=partnership, reporting_year=year).exists():
+        return
+    providers, serial = [], 0
+    for provider_type, phase, count, endings in PROVIDER_MIX:
+        for index in range(serial, serial + count):
+            providers.append(
+                EducationProvider(
+                    partnership=partnership,
+                    name=f"{PLACES[index % len(PLACES)]} {endings[(index // len(PLACES)) % len(endings)]}",
+                    provider_type=provider_type,
+                    phase=phase,
+                    urn=f"1{index:05d}",
+                    safeguarding_lead_email=f"dsl{index:03d}@schools.demo.example",
+                )
+            )
+        serial += count
+    EducationProvider.objects.bulk_create(providers)
+    audit = services.education_audit_open(
+        partnership=partnership,
+        reporting_year=year,
+        checklist=checklist,
+        opens_on=date(2019, 9, 16),
+        deadline=date(2019, 12, 13),
+    )
+    items = list(checklist.standards.all())
+    rng = random.Random(175)
+    returns, answers = list(audit.returns.all()), []
+    for education_return in returns:
+        education_return.returned_on = date(2019, 12, rng.randint(2, 13))
+        for item in items:
+            roll = rng.random()
+            compliance = (
+                Compliance.MET if roll < 0.985 else Compliance.PARTLY_MET if roll < 0.997 else Compliance.NOT_MET
+            )
+            answers.append(EducationAnswer(education_return=education_return, item=item, compliance=compliance))
+    EducationReturn.objects.bulk_update(returns, ["returned_on"])
+    EducationAnswer.objects.bulk_create(answers)
+
+
+# Multi-agency case file audit 2019-20
+
+CASE_AUDIT_NAME = "Multi-agency case file audit 2019-20"
+# Agencies that audit their own records of every case (schools join for the children they teach).
+CASE_AUDITORS = [
+    "Solihull Metropolitan Borough Council",
+    "West Midlands Police",
+    "Birmingham Women's and Children's NHS Foundation Trust",
+    "Solihull schools and colleges",
+]
+STRENGTHS = [
+    "Progress since earlier audits, most of all in the response to exploitation.",
+    "Agencies know the threshold guidance well and apply it consistently.",
+    "Frontline staff go out of their way to build relationships with children, so they speak confidently about each child's daily life and keep the child at the centre.",
+    "Some agencies challenge each other well when they are worried about wider exploitation.",
+]
+IMPROVEMENTS = [
+    (
+        "exploitation",
+        "Exploitation cases are not yet looked at through a contextual safeguarding lens, and practitioners need help to do so.",
+    ),
+    (
+        "exploitation",
+        "Practitioners lack confidence in tackling criminal exploitation when a young person's safety is at risk.",
+    ),
+    ("exploitation", "Language that blames the victim still appears in some exploitation records."),
+    ("exploitation", "Not every agency is represented in the MASH."),
+    ("exploitation", "Some agencies do not know the operational processes set up to respond to exploitation."),
+    ("neglect", "Graded Care Profile 2 and the early help assessment tool are not yet used routinely."),
+    (
+        "early-help",
+        "Where a child is said to be non-verbal, too little is done to understand their wishes and feelings.",
+    ),
+]
+RECOMMENDATIONS = [
+    (
+        "Review which partners are represented in the MASH, and how.",
+        "Solihull Metropolitan Borough Council",
+        "exploitation",
+    ),
+    (
+        "Promote the exploitation screening tool, make the operational response to exploitation concerns clear to every agency, and put the partnership's language guidance into practice.",
+        "West Midlands Police",
+        "exploitation",
+    ),
+    (
+        "Embed Graded Care Profile 2 and the early help assessment tool further.",
+        "Solihull Metropolitan Borough Council",
+        "neglect",
+    ),
+    (
+        "Train practitioners on what makes a good quality referral to the MASH.",
+        "Solihull Metropolitan Borough Council",
+        "early-help",
+    ),
+    (
+        "Challenge agencies more when they record that a child is non-verbal, so the child's voice is still heard.",
+        "Birmingham Women's and Children's NHS Foundation Trust",
+        "early-help",
+    ),
+]
+
+
+def _case_audit(partnership, tool, agencies) -> None:
+    year = ReportingYear.objects.get(partnership=partnership, start_year=2019)
+    if CaseAuditProgramme.objects.filter(partnership=partnership, name=CASE_AUDIT_NAME).exists():
+        return
+    priorities = {p.slug: p for p in Priority.objects.filter(partnership=partnership)}
+    programme = CaseAuditProgramme.objects.create(
+        partnership=partnership,
+        reporting_year=year,
+        name=CASE_AUDIT_NAME,
+        tool=tool,
+        learning_event_on=date(2019, 11, 28),
+        learning_event_summary="Auditors and practitioners from each agency met to test the findings and agree the areas for improvement.",
+    )
+    programme.themes.set(priorities.values())
+    themes = ["early-help", "neglect", "exploitation"]
+    # 24 cases, 8 per priority; the deep dive took 6 of them, 3 about exploitation.
+    deep_dive = {"exploitation": 3, "neglect": 2, "early-help": 1}
+    rng = random.Random(2019)
+    questions = list(tool.standards.all())
+    grades = [Grade.GOOD] * 4 + [Grade.ADEQUATE] * 4 + [Grade.REQUIRES_IMPROVEMENT] * 2 + [Grade.INADEQUATE]
+    for number in range(1, 25):
+        theme = themes[(number - 1) % 3]
+        case = AuditedCase.objects.create(
+            programme=programme,
+            reference=f"CA-2019-{number:02d}",
+            theme=priorities[theme],
+            deep_dive=deep_dive[theme] > 0 and number > 15,
+        )
+        if case.deep_dive:
+            deep_dive[theme] -= 1
+        for agency_name in CASE_AUDITORS[: 3 + number % 2]:
+            agency_audit = CaseAgencyAudit.objects.create(
+                case=case, agency=agencies[agency_name], completed_on=date(2019, 10, 1 + number)
+            )
+            CaseAuditAnswer.objects.bulk_create(
+                [
+                    CaseAuditAnswer(
+                        agency_audit=agency_audit,
+                        question=question,
+                        grade=rng.choice(grades),
+                        comment="The child's own words are recorded at each visit." if question.number == "3" else "",
+                    )
+                    for question in questions
+                ]
+            )
+    CaseAuditFinding.objects.bulk_create(
+        [CaseAuditFinding(programme=programme, kind=FindingKind.STRENGTH, text=text) for text in STRENGTHS]
+        + [
+            CaseAuditFinding(programme=programme, kind=FindingKind.IMPROVEMENT, theme=priorities[slug], text=text)
+            for slug, text in IMPROVEMENTS
+        ]
+    )
+    for number, (text, agency_name, slug) in enumerate(RECOMMENDATIONS, start=1):
+        recommendation = Recommendation.objects.create(programme=programme, number=number, text=text)
+        services.recommendation_to_action(
+            recommendation=recommendation,
+            text=text,
+            agency=agencies[agency_name],
+            due_date=date(2021, 3, 31),
+            priority=priorities[slug],
+        )
+
+
+# Inspections and the peer review
+
+
+def _inspections(partnership, agencies) -> None:
+    if Inspection.objects.filter(partnership=partnership).exists():
+        return
+    council = agencies["Solihull Metropolitan Borough Council"]
+    ofsted = Inspection.objects.create(
+        partnership=partnership,
+        inspectorate=Inspectorate.OFSTED,
+        title="Inspection of local authority children's services (ILACS)",
+        service="Children's social care",
+        agency=council,
+        # The report gives November 2019 and publication in January 2020; the exact days are the demo's.
+        started_on=date(2019, 11, 11),
+        ended_on=date(2019, 11, 22),
+        published_on=date(2020, 1, 14),
+        overall_judgement=Rating.REQUIRES_IMPROVEMENT,
+        report_url="https://files.ofsted.gov.uk/v1/file/50141244",
+        summary=(
+            "A strengthened multi-agency front door and a reshaped early help offer are making a difference early for "
+            "many families, and children at immediate risk get a quick response. Some plans move too slowly, with drift "
+            "and delay in a few cases. Adoption services were judged good. For the partnership: strategy meetings are "
+            "delayed, mostly because police are not available, and too few children who go missing are interviewed when "
+            "they return, so too little is known to protect them."
+        ),
+    )
+    SubJudgement.objects.bulk_create(
+        [
+            SubJudgement(
+                inspection=ofsted,
+                area="The impact of leaders on social work practice with children and families",
+                judgement=Rating.REQUIRES_IMPROVEMENT,
+            ),
+            SubJudgement(
+                inspection=ofsted,
+                area="The experiences and progress of children who need help and protection",
+                judgement=Rating.REQUIRES_IMPROVEMENT,
+            ),
+            SubJudgement(
+                inspection=ofsted,
+                area="The experiences and progress of children in care and care leavers",
+                judgement=Rating.GOOD,
+            ),
+        ]
+    )
+    for number, (text, agency_name, action_text) in enumerate(
+        [
+            (
+                "Make sure child protection strategy meetings happen without delay, with police present.",
+                "West Midlands Police",
+                "Agree police attendance at strategy meetings, and report delays to the partnership each quarter.",
+            ),
+            (
+                "Make sure children who go missing are offered and receive a return home interview, and that what they say informs plans.",
+                "Solihull Metropolitan Borough Council",
+                "Raise the take-up of return home interviews and share what children say with the exploitation group.",
+            ),
+        ],
+        start=1,
+    ):
+        recommendation = Recommendation.objects.create(inspection=ofsted, number=number, text=text)
+        services.recommendation_to_action(
+            recommendation=recommendation, text=action_text, agency=agencies[agency_name], due_date=date(2020, 9, 30)
+        )
+    InspectionUpdate.objects.create(
+        inspection=ofsted,
+        received_on=date(2020, 3, 5),
+        received_by="Safeguarding partners' executive",
+        summary="The executive was sighted on the children's services improvement plan and will receive progress updates through 2020-21.",
+    )
+    Inspection.objects.create(
+        partnership=partnership,
+        inspectorate=Inspectorate.CQC,
+        title="Inspection of Birmingham Women's and Children's NHS Foundation Trust",
+        service="Acute and specialist children's hospital services",
+        agency=agencies["Birmingham Women's and Children's NHS Foundation Trust"],
+        started_on=date(2019, 4, 2),
+        ended_on=date(2019, 5, 23),
+        overall_judgement=Rating.GOOD,
+        report_url="https://api.cqc.org.uk/public/v1/reports/6e64e0ee-57a8-46cc-8575-7c2aa4561daa?20200309120709",
+        summary="Rated Good overall, with outstanding practice in parts of Birmingham Children's Hospital, which Solihull children may use.",
+    )
+    _peer_review(partnership, council)
+
+
+PEER_REVIEW_RECOMMENDATIONS = [
+    (
+        "Finalise a robust multi-agency performance framework so the partnership understands the system's strengths and issues.",
+        "Agree the partnership dataset and publish a multi-agency dashboard each quarter.",
+    ),
+    (
+        "Focus more on evidencing impact and outcomes: what difference the partnership has made.",
+        "Add impact measures to each priority's plan and report them to the executive.",
+    ),
+    (
+        "Simplify how the structures are explained, especially the diagram of the model.",
+        "Publish a one-page explanation of the arrangements and test it with practitioners.",
+    ),
+    (
+        "Invest time and resources in communications, so partners know the partnership's role, priorities and impact.",
+        "Write and deliver a communications plan, including a newsletter and a refreshed website.",
+    ),
+]
+
+
+def _peer_review(partnership, council) -> None:
+    review = Inspection.objects.create(
+        partnership=partnership,
+        inspectorate=Inspectorate.PEER_REVIEW,
+        title="Peer challenge of the new safeguarding arrangements",
+        service="Safeguarding children partnership",
+        started_on=date(2019, 10, 8),
+        ended_on=date(2019, 10, 10),
+        report_url="https://solihulllscp.co.uk/media/upload/fck/SolihullLSCPPeerChallenge.pdf",
+        summary="Engagement from all partners and at every level is good, a strong platform for the new arrangements.",
+    )
+    for number, (text, action_text) in enumerate(PEER_REVIEW_RECOMMENDATIONS, start=1):
+        recommendation = Recommendation.objects.create(inspection=review, number=number, text=text)
+        action = services.recommendation_to_action(
+            recommendation=recommendation, text=action_text, agency=council, due_date=date(2021, 3, 31)
+        )
+        ActionUpdate.objects.create(
+            action=action,
+            date=date(2020, 3, 10),
+            text="Action plan agreed by the safeguarding partners; delivery planned through 2020-21.",
+        )
+    # The simpler explanation of the arrangements was published within the year.
+    simpler = Action.objects.for_source(review.recommendations.get(number=3)).get()
+    simpler.closure_requested_on = date(2020, 3, 16)
+    simpler.closure_evidence = (
+        "One-page explanation published on the website and used in induction; practitioners tested it."
+    )
+    simpler.closed_on = date(2020, 3, 25)
+    simpler.save()

@@ -1,0 +1,396 @@
+from django import forms
+from django.db import models
+
+from assure.core.forms import DATE_HINT, DateInput
+from assure.core.models import Agency, Priority, ReportingYear
+
+from .models import (
+    NEEDS_ACTION,
+    AuditedCase,
+    CaseAgencyAudit,
+    CaseAuditFinding,
+    CaseAuditProgramme,
+    Compliance,
+    EducationAudit,
+    EducationProvider,
+    Framework,
+    FrameworkKind,
+    Grade,
+    Inspection,
+    InspectionUpdate,
+    Rating,
+    RatingChange,
+    Recommendation,
+    Section11Answer,
+    Section11ProgressUpdate,
+    Section11Round,
+    Standard,
+    SubJudgement,
+)
+from .uploads import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
+
+RATED = [choice for choice in Rating.choices if choice[0] != Rating.NOT_APPLICABLE]
+
+
+class Section11RoundForm(forms.ModelForm):
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each agency chosen gets a return to complete.",
+    )
+
+    class Meta:
+        model = Section11Round
+        fields = ["name", "framework", "previous_round", "opens_on", "deadline"]
+        widgets = {"opens_on": DateInput, "deadline": DateInput}
+        help_texts = {"opens_on": DATE_HINT, "deadline": DATE_HINT}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["agencies"].queryset = Agency.objects.filter(partnership=partnership, active=True)
+        self.fields["framework"].queryset = Framework.objects.filter(
+            partnership=partnership, kind=FrameworkKind.SECTION_11
+        )
+        self.fields["previous_round"].queryset = Section11Round.objects.filter(partnership=partnership)
+
+
+class Section11AnswerForm(forms.ModelForm):
+    class Meta:
+        model = Section11Answer
+        fields = ["self_rating", "not_applicable_reason", "narrative", "planned_action"]
+        labels = {"self_rating": "Your agency's rating"}
+        widgets = {
+            "self_rating": forms.RadioSelect,
+            "not_applicable_reason": forms.Textarea(attrs={"rows": 2}),
+            "narrative": forms.Textarea(attrs={"rows": 6}),
+            "planned_action": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["self_rating"].required = True
+        self.fields["self_rating"].choices = Rating.choices
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Evidence file",
+        help_text=f"A {ALLOWED_LIST} file, up to {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB. "
+        "Do not upload anything that names a child.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_evidence_file(upload)
+        return upload
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the return is being reopened",
+        help_text="The agency sees this, and it is kept in the return's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationForm(forms.Form):
+    agreed_rating = forms.ChoiceField(label="Agreed rating", choices=Rating.choices, widget=forms.RadioSelect)
+    challenge = forms.CharField(
+        label="Challenge and reasons",
+        help_text="What the partnership asked, what the agency showed, and why the rating was agreed.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    action_text = forms.CharField(
+        label="Action for the agency",
+        required=False,
+        help_text="Needed if the agreed rating is Requires improvement or Inadequate and the standard has no action yet.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due_date = forms.DateField(label="Action due by", required=False, widget=DateInput, help_text=DATE_HINT)
+
+    def __init__(self, *args, answer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answer = answer
+
+    def clean(self):
+        cleaned = super().clean()
+        needs_action = cleaned.get("agreed_rating") in NEEDS_ACTION and not self.answer.actions.exists()
+        if needs_action and not cleaned.get("action_text", "").strip():
+            self.add_error("action_text", "Enter the action the agency must take on this standard.")
+        if needs_action and not cleaned.get("due_date"):
+            self.add_error("due_date", "Enter the date the action is due by.")
+        return cleaned
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Section11ProgressUpdate
+        fields = ["name", "requested_on", "due_on"]
+        widgets = {"requested_on": DateInput, "due_on": DateInput}
+        help_texts = {"requested_on": DATE_HINT, "due_on": DATE_HINT}
+
+
+class RatingChangeForm(forms.ModelForm):
+    class Meta:
+        model = RatingChange
+        fields = ["rating", "changed_on", "evidence"]
+        widgets = {"rating": forms.RadioSelect, "changed_on": DateInput, "evidence": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"changed_on": DATE_HINT}
+
+
+class EducationReturnForm(forms.Form):
+    """One question per checklist item: met, partly met or not met, with an optional comment."""
+
+    returned_on = forms.DateField(label="Date returned", widget=DateInput, help_text=DATE_HINT)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.number} {item.wording}", choices=Compliance.choices, widget=forms.RadioSelect
+            )
+            self.fields[f"comment_{item.pk}"] = forms.CharField(label=f"Comment on {item.number}", required=False)
+
+    def answers(self) -> dict:
+        return {
+            item: (self.cleaned_data[f"item_{item.pk}"], self.cleaned_data[f"comment_{item.pk}"]) for item in self.items
+        }
+
+
+class AuditedCaseForm(forms.ModelForm):
+    class Meta:
+        model = AuditedCase
+        fields = ["reference", "theme", "deep_dive"]
+        help_texts = {"reference": "A code such as CA-2019-07. Never a name, date of birth or case number."}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["theme"].queryset = programme.themes.all()
+        self.fields["reference"].widget.attrs["class"] = "govuk-input--width-10"
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        if (
+            AuditedCase.objects.filter(programme=self.instance.programme, reference=reference)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError("This programme already has a case with this reference.")
+        return reference
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["number", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class RecommendationActionForm(forms.Form):
+    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
+    agency = forms.ModelChoiceField(label="Owner agency", queryset=Agency.objects.none())
+    due_date = forms.DateField(label="Due by", widget=DateInput, help_text=DATE_HINT)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(partnership=partnership, active=True)
+
+
+def _https_by_default(model_field, **kwargs):
+    # A report link typed without a scheme is an https address (Django 6's default, chosen now).
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = [
+            "inspectorate",
+            "title",
+            "service",
+            "agency",
+            "started_on",
+            "ended_on",
+            "published_on",
+            "overall_judgement",
+            "summary",
+            "report_url",
+        ]
+        widgets = {"started_on": DateInput, "ended_on": DateInput, "published_on": DateInput}
+        help_texts = {"started_on": DATE_HINT, "ended_on": DATE_HINT, "published_on": DATE_HINT}
+        formfield_callback = _https_by_default
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["agency"].queryset = Agency.objects.filter(partnership=partnership)
+        self.fields["overall_judgement"].choices = [("", "No overall judgement"), *RATED]
+
+
+class InspectionUpdateForm(forms.ModelForm):
+    class Meta:
+        model = InspectionUpdate
+        fields = ["received_on", "received_by", "summary"]
+        widgets = {"received_on": DateInput, "summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"received_on": DATE_HINT}
+
+
+class CaseAgencyAuditForm(forms.Form):
+    """The common audit tool: a grade and a comment for each question."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"grade_{question.pk}"] = forms.ChoiceField(
+                label=f"{question.number}. {question.wording}",
+                choices=Grade.choices,
+                widget=forms.RadioSelect,
+                help_text=question.guidance,
+            )
+            self.fields[f"comment_{question.pk}"] = forms.CharField(
+                label=f"What the record shows ({question.number})",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def answers(self) -> dict:
+        return {
+            question: (self.cleaned_data[f"grade_{question.pk}"], self.cleaned_data[f"comment_{question.pk}"])
+            for question in self.questions
+        }
+
+
+class CaseAgencyAssignForm(forms.ModelForm):
+    class Meta:
+        model = CaseAgencyAudit
+        fields = ["agency"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.case = case
+        taken = case.agency_audits.values("agency")
+        self.fields["agency"].queryset = Agency.objects.filter(
+            partnership=case.programme.partnership, active=True
+        ).exclude(pk__in=taken)
+
+
+class CaseAuditFindingForm(forms.ModelForm):
+    class Meta:
+        model = CaseAuditFinding
+        fields = ["kind", "theme", "text"]
+        widgets = {"kind": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["theme"].queryset = programme.themes.all()
+
+
+class SubJudgementForm(forms.ModelForm):
+    class Meta:
+        model = SubJudgement
+        fields = ["area", "judgement"]
+        widgets = {"judgement": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judgement"].choices = RATED
+
+
+class FrameworkVersionForm(forms.Form):
+    version = forms.CharField(label="New version", max_length=40, help_text="For example, 2021.")
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework = framework
+
+    def clean_version(self):
+        version = self.cleaned_data["version"].strip()
+        if Framework.objects.filter(
+            partnership=self.framework.partnership, name=self.framework.name, version=version
+        ).exists():
+            raise forms.ValidationError("This framework already has a version with this name.")
+        return version
+
+
+class StandardForm(forms.ModelForm):
+    class Meta:
+        model = Standard
+        fields = ["number", "section", "wording", "guidance", "evidence_prompts", "is_local"]
+        widgets = {
+            "wording": forms.Textarea(attrs={"rows": 3}),
+            "guidance": forms.Textarea(attrs={"rows": 3}),
+            "evidence_prompts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.framework = framework
+        self.fields["number"].widget.attrs["class"] = "govuk-input--width-5"
+
+
+class EducationProviderForm(forms.ModelForm):
+    class Meta:
+        model = EducationProvider
+        fields = ["name", "urn", "provider_type", "phase", "safeguarding_lead_email", "active"]
+        widgets = {"provider_type": forms.RadioSelect, "phase": forms.RadioSelect}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = EducationProvider.objects.filter(partnership=self.instance.partnership, name__iexact=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("A provider with this name is already listed.")
+        return name
+
+
+class EducationAuditForm(forms.Form):
+    reporting_year = forms.ModelChoiceField(queryset=ReportingYear.objects.none())
+    checklist = forms.ModelChoiceField(queryset=Framework.objects.none())
+    opens_on = forms.DateField(label="Opens on", widget=DateInput, help_text=DATE_HINT)
+    deadline = forms.DateField(widget=DateInput, help_text=DATE_HINT)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["reporting_year"].queryset = ReportingYear.objects.filter(partnership=partnership)
+        self.fields["checklist"].queryset = Framework.objects.filter(
+            partnership=partnership, kind=FrameworkKind.EDUCATION
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("reporting_year")
+        if year and EducationAudit.objects.filter(partnership=self.partnership, reporting_year=year).exists():
+            self.add_error("reporting_year", f"The {year} audit is already open.")
+        if cleaned.get("opens_on") and cleaned.get("deadline") and cleaned["deadline"] < cleaned["opens_on"]:
+            self.add_error("deadline", "The deadline must be on or after the day the audit opens.")
+        return cleaned
+
+
+class CaseAuditProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = CaseAuditProgramme
+        fields = ["name", "reporting_year", "tool", "themes", "learning_event_on", "learning_event_summary"]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "learning_event_on": DateInput,
+            "learning_event_summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"learning_event_on": DATE_HINT, "themes": "The partnership priorities the cases are chosen for."}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["reporting_year"].queryset = ReportingYear.objects.filter(partnership=partnership)
+        self.fields["tool"].queryset = Framework.objects.filter(partnership=partnership, kind=FrameworkKind.CASE_AUDIT)
+        self.fields["themes"].queryset = Priority.objects.filter(partnership=partnership)

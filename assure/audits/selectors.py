@@ -1,0 +1,130 @@
+"""Reads shared by the audit pages."""
+
+from collections import Counter
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+
+from assure.actions.models import Action
+
+from .models import (
+    GRADE,
+    NEEDS_ACTION,
+    Compliance,
+    EducationAnswer,
+    EducationAudit,
+    Phase,
+    Rating,
+    ReturnStatus,
+    Section11Answer,
+    Section11Return,
+)
+
+
+def returns_with_counts(returns):
+    """Returns annotated with how many standards are answered, and how many need improving."""
+    return returns.select_related("agency", "round").annotate(
+        standards=Count("answers"),
+        answered=Count("answers", filter=~Q(answers__self_rating="")),
+        needing_action=Count("answers", filter=Q(answers__self_rating__in=NEEDS_ACTION)),
+        moderated=Count("answers", filter=~Q(answers__agreed_rating="")),
+    )
+
+
+def answers_for_return(section11_return: Section11Return):
+    answers = section11_return.answers.select_related("standard", "moderated_by").prefetch_related(
+        "evidence_files", "actions"
+    )
+    return list(answers)
+
+
+def return_sections(section11_return: Section11Return) -> list[tuple[str, list[Section11Answer]]]:
+    """The return's answers grouped under their framework sections, in standard order."""
+    sections: dict[str, list] = {}
+    for answer in answers_for_return(section11_return):
+        sections.setdefault(answer.standard.section, []).append(answer)
+    return list(sections.items())
+
+
+def rating_counts(sections) -> list[tuple[str, int]]:
+    """How many standards have each rating that counts (agreed, else self-rating), in rating order."""
+    counts = Counter(answer.rating for _, answers in sections for answer in answers)
+    return [(value, counts[value]) for value in [*Rating.values, ""] if counts[value]]
+
+
+def moderation_summary(section11_return: Section11Return) -> dict:
+    answers = [a for a in section11_return.answers.all() if a.agreed_rating]
+    gaps = [GRADE[a.agreed_rating] - GRADE[a.self_rating] for a in answers if a.gap is not None]
+    return {
+        "moderated": len(answers),
+        "agreed_lower": sum(1 for gap in gaps if gap < 0),
+        "agreed_higher": sum(1 for gap in gaps if gap > 0),
+        "agreed_same": sum(1 for gap in gaps if gap == 0),
+    }
+
+
+def round_summary(round_) -> dict:
+    returns = round_.returns.all()
+    return {
+        "returns": returns.count(),
+        "submitted": returns.filter(status=ReturnStatus.SUBMITTED).count(),
+        "with_improvement_needed": returns.filter(answers__self_rating__in=NEEDS_ACTION).distinct().count(),
+    }
+
+
+def actions_for(records):
+    """The open register actions linked to any of ``records`` (all of one model), keyed by record pk."""
+    records = list(records)
+    if not records:
+        return {}
+    content_type = ContentType.objects.get_for_model(records[0])
+    by_source: dict[int, list] = {}
+    for action in Action.objects.filter(source_type=content_type, source_id__in=[r.pk for r in records]).with_status():
+        by_source.setdefault(action.source_id, []).append(action)
+    return by_source
+
+
+def standards_needing_improvement(round_) -> list[dict]:
+    """The standards most often rated Requires improvement or Inadequate in a round, worst first."""
+    in_round = Q(section11_answers__section11_return__round=round_)
+    needing = Q(section11_answers__self_rating__in=NEEDS_ACTION) | Q(section11_answers__agreed_rating__in=NEEDS_ACTION)
+    standards = round_.framework.standards.annotate(agencies=Count("section11_answers", filter=in_round & needing))
+    return list(standards.filter(agencies__gt=0).order_by("-agencies", "sort_key"))
+
+
+def education_results(audit: EducationAudit) -> dict:
+    """Return rate, compliance rate (returned providers meeting every item) and results by phase."""
+    returns = audit.returns.select_related("provider")
+    item_count = audit.checklist.standards.count()
+    met_by_return = dict(
+        EducationAnswer.objects.filter(education_return__audit=audit, compliance=Compliance.MET)
+        .values_list("education_return")
+        .annotate(n=Count("pk"))
+        .values_list("education_return", "n")
+    )
+    phases = {value: {"label": label, "providers": 0, "returned": 0, "compliant": 0} for value, label in Phase.choices}
+    totals = {"providers": 0, "returned": 0, "compliant": 0}
+    for education_return in returns:
+        row = phases[education_return.provider.phase]
+        returned = education_return.returned_on is not None
+        compliant = returned and met_by_return.get(education_return.pk, 0) == item_count
+        for bucket in (row, totals):
+            bucket["providers"] += 1
+            bucket["returned"] += returned
+            bucket["compliant"] += compliant
+    by_item = (
+        EducationAnswer.objects.filter(education_return__audit=audit)
+        .values("item__number", "item__wording", "item__sort_key")
+        .annotate(
+            met=Count("pk", filter=Q(compliance=Compliance.MET)),
+            partly=Count("pk", filter=Q(compliance=Compliance.PARTLY_MET)),
+            not_met=Count("pk", filter=Q(compliance=Compliance.NOT_MET)),
+        )
+        .order_by("item__sort_key")
+    )
+    return {
+        "totals": totals,
+        "by_phase": [row for row in phases.values() if row["providers"]],
+        "by_item": list(by_item),
+        "non_returners": [r for r in returns if r.returned_on is None],
+    }

@@ -1,0 +1,1 @@
+"""The audit pages, one module per kind of audit."""
