@@ -37,16 +37,17 @@ def form_page(request, form, *, title: str, success_url: str, success_message: s
 def service_form_page(request, form, *, title, run, success_url, success_message, back_url, caption=""):
     """A one-form page whose valid input runs a service; a ValidationError from it shows in the error summary.
 
-    The service runs in its own transaction, so a refusal saves nothing.
+    The service runs in its own transaction, so a refusal saves nothing. ``success_url`` and
+    ``success_message`` may be callables given what the service returned (the record it made).
     """
     if request.method == "POST" and form.is_valid():
         try:
-            run(form.cleaned_data)
+            result = run(form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, success_message)
-            return redirect(success_url)
+            messages.success(request, success_message(result) if callable(success_message) else success_message)
+            return redirect(success_url(result) if callable(success_url) else success_url)
     return render(
         request,
         "core/form_page.html",

@@ -10,7 +10,7 @@ from assure.core import periods
 from assure.core.access import log_access
 from assure.core.disclosure import disclose
 from assure.core.models import AccessLogEntry, Agency, Partnership
-from assure.core.pages import form_page, list_page
+from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import (
     Action,
     Area,
@@ -460,19 +460,14 @@ def return_start(request):
     form = AggregateReturnStartForm(
         request.POST or None, partnership=Partnership.current(), agencies=_submitting_agencies(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        aggregate_return = AggregateReturn.objects.create(
-            dataset=form.cleaned_data["dataset"],
-            agency=form.cleaned_data["agency"],
-            start_year=form.cleaned_data["start_year"],
-            quarter=form.cleaned_data["quarter"],
-        )
-        return redirect(aggregate_return.get_absolute_url())
-    return render(
+    return service_form_page(
         request,
-        "core/form_page.html",
-        {"form": form, "title": "Start a quarterly return", "back_url": reverse("performance:return-list")},
-        status=400 if request.method == "POST" else 200,
+        form,
+        title="Start a quarterly return",
+        back_url=reverse("performance:return-list"),
+        run=lambda data: AggregateReturn.objects.create(**data),
+        success_url=lambda aggregate_return: aggregate_return.get_absolute_url(),
+        success_message="Started the return. Enter the figures, then submit it.",
     )
 
 
@@ -525,22 +520,16 @@ def return_accept(request, pk):
 @permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
 def return_reopen(request, pk):
     aggregate_return = get_scoped_object_or_404(AggregateReturn.objects.all(), request.user, Action.APPROVE, pk=pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.aggregate_return_reopen(
-                aggregate_return=aggregate_return, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Reopened as a draft. The reason is kept in the return's history.")
-            return redirect(aggregate_return.get_absolute_url())
-    return render(
+    return service_form_page(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Reopen {aggregate_return}", "back_url": aggregate_return.get_absolute_url()},
-        status=400 if request.method == "POST" else 200,
+        ReasonForm(request.POST or None),
+        title=f"Reopen {aggregate_return}",
+        back_url=aggregate_return.get_absolute_url(),
+        success_url=aggregate_return.get_absolute_url(),
+        run=lambda data: services.aggregate_return_reopen(
+            aggregate_return=aggregate_return, reason=data["reason"], by=request.user
+        ),
+        success_message="Reopened as a draft. The reason is kept in the return's history.",
     )
 
 
@@ -548,20 +537,14 @@ def return_reopen(request, pk):
 def returns_upload(request, dataset_pk):
     dataset = get_scoped_object_or_404(AggregateDataset.objects.all(), request.user, pk=dataset_pk)
     form = AggregateReturnsCsvForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.aggregate_returns_import_csv(dataset=dataset, rows=form.rows, by=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("file", message)
-        else:
-            messages.success(request, f"Saved {len(saved)} returns as drafts.")
-            return redirect("performance:return-list")
-    return render(
+    return service_form_page(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Upload {dataset} returns", "back_url": reverse("performance:return-list")},
-        status=400 if request.method == "POST" else 200,
+        form,
+        title=f"Upload {dataset} returns",
+        back_url=reverse("performance:return-list"),
+        run=lambda data: services.aggregate_returns_import_csv(dataset=dataset, rows=form.rows, by=request.user),
+        success_url=reverse("performance:return-list"),
+        success_message=lambda saved: f"Saved {len(saved)} returns as drafts.",
     )
 
 
@@ -648,15 +631,14 @@ def benchmark_list(request):
 @permission_required(Area.PERFORMANCE, Action.EDIT)
 def benchmark_upload(request):
     form = BenchmarksCsvForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        count = services.benchmarks_load(rows=form.rows)
-        messages.success(request, f"Loaded {count} benchmark figures.")
-        return redirect("performance:benchmark-list")
-    return render(
+    return service_form_page(
         request,
-        "core/form_page.html",
-        {"form": form, "title": "Upload benchmark figures", "back_url": reverse("performance:benchmark-list")},
-        status=400 if request.method == "POST" else 200,
+        form,
+        title="Upload benchmark figures",
+        back_url=reverse("performance:benchmark-list"),
+        run=lambda data: services.benchmarks_load(rows=form.rows),
+        success_url=reverse("performance:benchmark-list"),
+        success_message=lambda count: f"Loaded {count} benchmark figures.",
     )
 
 
