@@ -37,7 +37,10 @@ COLUMNS = [
     Column("Due", lambda a: a.due_date, sort="due_date"),
     Column("Last update", lambda a: a.last_update_on, sort="last_update_on"),
     Column(
-        "Status", lambda a: f"{a.status.label}, escalated" if a.escalated_on else a.status.label, sort="derived_status"
+        "Status",
+        lambda a: f"{a.status.label}, escalated" if a.escalated_on else a.status.label,
+        sort="derived_status",
+        tag=lambda a: "red" if a.escalated_on else a.status_colour,
     ),
 ]
 

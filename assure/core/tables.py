@@ -27,6 +27,8 @@ class Column:
     sort: str | None = None
     link: bool = False
     numeric: bool = False
+    # A status shown as a GOV.UK tag: given the record, the tag's colour ("" for the default).
+    tag: Callable[[Any], str] | None = None
 
 
 def export_response(*, filename: str, headers: list[str], rows: list[list[Any]], fmt: str) -> HttpResponse:
@@ -141,9 +143,10 @@ class Table:
         for obj in self.page.object_list:
             yield [
                 {
-                    "value": column.value(obj),
+                    "value": _on_screen(column.value(obj)),
                     "url": obj.get_absolute_url() if column.link else None,
                     "numeric": column.numeric,
+                    "tag": column.tag(obj) if column.tag else None,
                 }
                 for column in self.columns
             ]

@@ -45,6 +45,13 @@ from .models import (
     IndicatorTarget,
 )
 
+EXTRACT_TAGS = {Extract.Status.IMPORTED: "green", Extract.Status.REJECTED: "red", Extract.Status.REPLACED: "grey"}
+RETURN_TAGS = {
+    AggregateReturn.Status.DRAFT: "grey",
+    AggregateReturn.Status.SUBMITTED: "blue",
+    AggregateReturn.Status.ACCEPTED: "green",
+}
+
 JOURNEY = [
     ("contacts", "Contacts"),
     ("referrals", "Referrals"),
@@ -351,7 +358,7 @@ def extract_list(request):
             Column("Format", lambda e: e.get_kind_display() if e.kind else "Not recognised", sort="kind"),
             Column("Uploaded", lambda e: e.uploaded_at, sort="uploaded_at"),
             Column("By", lambda e: e.uploaded_by, sort="uploaded_by__full_name"),
-            Column("Status", lambda e: e.get_status_display(), sort="status"),
+            Column("Status", lambda e: e.get_status_display(), sort="status", tag=lambda e: EXTRACT_TAGS[e.status]),
             Column("Rows imported", lambda e: e.rows_imported, numeric=True),
             Column("Rows rejected", lambda e: len(e.row_errors), numeric=True),
         ],
@@ -439,7 +446,7 @@ def return_list(request):
             Column("Agency", lambda r: r.agency, sort="agency__name"),
             Column("Year", lambda r: periods.reporting_year_label(r.start_year), sort="start_year"),
             Column("Quarter", lambda r: f"Q{r.quarter}", sort="quarter"),
-            Column("Status", lambda r: r.get_status_display(), sort="status"),
+            Column("Status", lambda r: r.get_status_display(), sort="status", tag=lambda r: RETURN_TAGS[r.status]),
         ],
         name="agency-returns",
         search_fields=["agency__name", "dataset__name"],

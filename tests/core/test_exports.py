@@ -41,3 +41,16 @@ def test_search_and_pagination(admin_client, partnership):
         "School 28",
         "School 29",
     ]
+
+
+def test_dates_show_as_people_write_them_and_download_as_iso(admin_client, police):
+    from assure.core.models import AuditEntry
+
+    entry = AuditEntry.objects.first()
+    on_screen = admin_client.get(reverse("audit-trail")).context["table"]
+    first_row = next(on_screen.rows())
+    from django.utils import timezone
+
+    assert first_row[0]["value"] == timezone.localtime(entry.at).strftime("%-d %b %Y %H:%M")
+    download = admin_client.get(reverse("audit-trail"), {"export": "csv"}).content.decode("utf-8-sig").splitlines()
+    assert download[1].startswith(timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"))

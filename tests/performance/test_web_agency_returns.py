@@ -138,3 +138,17 @@ def test_submitting_and_reopening_email_the_people_who_must_act(
     with django_capture_on_commit_callbacks(execute=True):
         services.aggregate_return_reopen(aggregate_return=aggregate_return, reason="Q1 families wrong", by=admin_user)
     assert mailoutbox[-1].to == [lead.email] and "Q1 families wrong" in mailoutbox[-1].body
+
+
+def test_the_return_list_shows_each_status_as_a_coloured_tag(admin_client, gcp2, police, council):
+    AggregateReturn.objects.create(
+        dataset=gcp2, agency=police, start_year=2019, quarter=1, status=AggregateReturn.Status.SUBMITTED
+    )
+    AggregateReturn.objects.create(
+        dataset=gcp2, agency=council, start_year=2019, quarter=1, status=AggregateReturn.Status.ACCEPTED
+    )
+    html = admin_client.get(reverse("performance:return-list")).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--blue">Submitted</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--green">Accepted and locked</strong>' in html
+    csv_text = admin_client.get(reverse("performance:return-list"), {"export": "csv"}).content.decode("utf-8-sig")
+    assert "govuk-tag" not in csv_text and "Accepted and locked" in csv_text
