@@ -39,13 +39,8 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(role_assignments__role=value, role_assignments__ended_on__isnull=True).distinct()
 
 
-class _DateRange(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label="From", widget=DateInput, help_text=DATE_HINT
-    )
-    date_to = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label="To", widget=DateInput, help_text=DATE_HINT
-    )
+class DateRangeFilterSet(django_filters.FilterSet):
+    """A filter set with ``date_from`` and ``date_to``: a range that ends before it starts is an error, not an empty list."""
 
     def is_valid(self):
         if not super().is_valid():
@@ -55,6 +50,15 @@ class _DateRange(django_filters.FilterSet):
             self.form.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date.")
             return False
         return True
+
+
+class _DateRange(DateRangeFilterSet):
+    date_from = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label="From", widget=DateInput, help_text=DATE_HINT
+    )
+    date_to = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label="To", widget=DateInput, help_text=DATE_HINT
+    )
 
 
 class AuditEntryFilter(_DateRange):

@@ -1,12 +1,13 @@
 import django_filters
 
+from assure.core.filters import DateRangeFilterSet
 from assure.core.forms import DATE_HINT, DateInput
 from assure.core.models import Agency, Priority
 
 from .models import Attendance, Booking, BookingStatus, Course, CourseStatus, Module
 
 
-class CourseFilter(django_filters.FilterSet):
+class CourseFilter(DateRangeFilterSet):
     module = django_filters.ModelChoiceFilter(queryset=Module.objects.all(), empty_label="All modules")
     priority = django_filters.ModelChoiceFilter(
         field_name="module__priority", queryset=Priority.objects.all(), empty_label="All priorities"
@@ -20,15 +21,6 @@ class CourseFilter(django_filters.FilterSet):
     class Meta:
         model = Course
         fields = ["module", "priority", "status", "date_from", "date_to"]
-
-    def is_valid(self):
-        if not super().is_valid():
-            return False
-        start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
-        if start and end and end < start:
-            self.form.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date.")
-            return False
-        return True
 
 
 class BookingFilter(django_filters.FilterSet):

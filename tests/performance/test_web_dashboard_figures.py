@@ -9,21 +9,7 @@ from assure.performance import selectors
 from assure.performance.catalogue import INDICATORS
 from assure.performance.engine.indicators import INDICATOR_IDS
 from assure.performance.models import IndicatorResult
-
-APPENDIX_3 = {
-    # indicator: (2017-18, 2018-19, 2019-20) as the report prints them, whole numbers
-    "referral_rate_per_10k": (661, 711, 652),
-    "re_referrals_12m_pct": (22, 21, 33),
-    "referrals_to_assessment_or_s47_pct": (75, 61, 56),
-    "cpp_open_neglect_pct": (47, 49, 51),
-    "cpp_open_emotional_pct": (20, 28, 29),
-    "cpp_open_physical_pct": (19, 11, 12),
-    "cpp_open_multiple_pct": (8, 10, 6),
-    "cpp_open_sexual_pct": (6, 1, 2),
-    "cpp_open_18m_pct": (0, 6, 6),
-    "cpp_repeat_within_2y_pct": (18, 8, 3),
-    "cla_at_end": (413, 424, 461),
-}
+from tests.performance.test_the_demo_reproduces_appendix_3 import APPENDIX_3
 
 
 @pytest.fixture(scope="module")
