@@ -153,7 +153,7 @@ class Action(AuditedModel):
         return f"A{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("action-detail", args=[self.pk])
+        return reverse("actions:action-detail", args=[self.pk])
 
     @property
     def source_url(self) -> str | None:

@@ -1,4 +1,4 @@
 from assure.core.navigation import NavigationItem
 from assure.core.permissions import Area
 
-ITEMS = [NavigationItem("Actions", "action-list", Area.ACTIONS)]
+ITEMS = [NavigationItem("Actions", "actions:action-list", Area.ACTIONS)]

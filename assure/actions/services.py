@@ -131,5 +131,5 @@ def _email(recipients: list[str], subject: str, body: str, action: Action) -> No
     if not recipients:
         return
     # Links are relative unless the deployment names its address (ASSURE_BASE_URL, not yet a setting).
-    link = getattr(settings, "ASSURE_BASE_URL", "") + reverse("action-detail", args=[action.pk])
+    link = getattr(settings, "ASSURE_BASE_URL", "") + reverse("actions:action-detail", args=[action.pk])
     send_mail(subject, f"{body}\n\nOpen the action in Assure: {link}\n", None, recipients)

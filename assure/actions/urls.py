@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "actions"
+
 urlpatterns = [
     path("", views.action_list, name="action-list"),
     path("mine/", views.my_actions, name="my-actions"),

@@ -112,9 +112,9 @@ def action_create(request):
         request,
         form,
         title="Add an action",
-        success_url=reverse("action-list"),
+        success_url=reverse("actions:action-list"),
         success_message="Added the action to the register.",
-        back_url=reverse("action-list"),
+        back_url=reverse("actions:action-list"),
     )
 
 

@@ -65,7 +65,7 @@ class Framework(AuditedModel):
         return f"{self.name} (version {self.version})"
 
     def get_absolute_url(self):
-        return reverse("framework-detail", args=[self.pk])
+        return reverse("audits:framework-detail", args=[self.pk])
 
     @property
     def is_in_use(self) -> bool:
@@ -144,7 +144,7 @@ class Section11Round(AuditedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("section11-round", args=[self.pk])
+        return reverse("audits:section11-round", args=[self.pk])
 
     def clean(self):
         if self.opens_on and self.deadline and self.deadline < self.opens_on:
@@ -177,7 +177,7 @@ class Section11Return(AuditedModel):
         return f"{self.agency}: {self.round}"
 
     def get_absolute_url(self):
-        return reverse("section11-return", args=[self.pk])
+        return reverse("audits:section11-return", args=[self.pk])
 
     @property
     def is_locked(self) -> bool:
@@ -285,7 +285,7 @@ class EvidenceFile(AuditedModel):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("section11-evidence", args=[self.pk])
+        return reverse("audits:section11-evidence", args=[self.pk])
 
 
 class Section11ProgressUpdate(AuditedModel):
@@ -305,7 +305,7 @@ class Section11ProgressUpdate(AuditedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("section11-progress-update", args=[self.pk])
+        return reverse("audits:section11-progress-update", args=[self.pk])
 
 
 class RatingChange(AuditedModel):
@@ -378,7 +378,7 @@ class EducationProvider(AuditedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("education-provider-edit", args=[self.pk])
+        return reverse("audits:education-provider-edit", args=[self.pk])
 
 
 class EducationAudit(AuditedModel):
@@ -407,7 +407,7 @@ class EducationAudit(AuditedModel):
         return f"Education safeguarding audit {self.reporting_year}"
 
     def get_absolute_url(self):
-        return reverse("education-audit", args=[self.pk])
+        return reverse("audits:education-audit", args=[self.pk])
 
 
 class Compliance(models.TextChoices):
@@ -433,7 +433,7 @@ class EducationReturn(AuditedModel):
         return f"{self.provider}: {self.audit}"
 
     def get_absolute_url(self):
-        return reverse("education-return", args=[self.pk])
+        return reverse("audits:education-return", args=[self.pk])
 
 
 class EducationAnswer(AuditedModel):
@@ -479,7 +479,7 @@ class CaseAuditProgramme(AuditedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("case-audit-programme", args=[self.pk])
+        return reverse("audits:case-audit-programme", args=[self.pk])
 
 
 # A case is known by a code the audit group gives it, never by a child's name or identifiers.
@@ -510,7 +510,7 @@ class AuditedCase(AuditedModel):
         return self.reference
 
     def get_absolute_url(self):
-        return reverse("case-audit-case", args=[self.pk])
+        return reverse("audits:case-audit-case", args=[self.pk])
 
 
 class CaseAgencyAudit(AuditedModel):
@@ -532,7 +532,7 @@ class CaseAgencyAudit(AuditedModel):
         return f"{self.case} audited by {self.agency}"
 
     def get_absolute_url(self):
-        return reverse("case-agency-audit", args=[self.pk])
+        return reverse("audits:case-agency-audit", args=[self.pk])
 
 
 class Grade(models.TextChoices):
@@ -622,7 +622,7 @@ class Inspection(AuditedModel):
         return f"{self.get_inspectorate_display()}: {self.title} ({self.started_on:%B %Y})"
 
     def get_absolute_url(self):
-        return reverse("inspection-detail", args=[self.pk])
+        return reverse("audits:inspection-detail", args=[self.pk])
 
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from .views import case_audits, education, frameworks, inspections, section11
 
+app_name = "audits"
+
 urlpatterns = [
     path("", frameworks.audits_home, name="audits-home"),
     path("frameworks/", frameworks.framework_list, name="frameworks"),

@@ -69,5 +69,5 @@ class TwoFactorMiddleware:
         from django_otp import devices_for_user
 
         has_device = any(True for _ in devices_for_user(user, confirmed=True))
-        target = reverse("two-factor-verify" if has_device else "two-factor-setup")
+        target = reverse("core:two-factor-verify" if has_device else "core:two-factor-setup")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

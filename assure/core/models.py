@@ -67,7 +67,7 @@ class ReportingYear(AuditedModel):
         return periods.quarters(self.start_year)
 
     def get_absolute_url(self):
-        return reverse("reporting-year-edit", args=[self.pk])
+        return reverse("core:reporting-year-edit", args=[self.pk])
 
 
 class Sector(models.TextChoices):
@@ -106,7 +106,7 @@ class Agency(AuditedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("agency-detail", args=[self.pk])
+        return reverse("core:agency-detail", args=[self.pk])
 
     @property
     def partner_type(self) -> str:
@@ -203,7 +203,7 @@ class User(AbstractUser, AuditedModel):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def get_absolute_url(self):
-        return reverse("person-detail", args=[self.pk])
+        return reverse("core:person-detail", args=[self.pk])
 
     def active_role_assignments(self):
         # Cached per request: every permission check reads it.
@@ -322,7 +322,7 @@ class AuditEntry(AppendOnlyModel):
         return f"{self.get_action_display()} {self.record_type} {self.object_id}"
 
     def get_absolute_url(self):
-        return reverse("audit-entry", args=[self.pk])
+        return reverse("core:audit-entry", args=[self.pk])
 
 
 class AccessLogEntry(AppendOnlyModel):

@@ -24,11 +24,11 @@ class NavigationItem:
 
 
 ITEMS = [
-    NavigationItem("Home", "home", Area.PARTNERSHIP),
-    NavigationItem("Agencies", "agency-list", Area.PARTNERSHIP),
-    NavigationItem("People", "person-list", Area.PEOPLE),
-    NavigationItem("Years and priorities", "reporting-year-list", Area.PARTNERSHIP, Action.EDIT),
-    NavigationItem("Audit trail", "audit-trail", Area.AUDIT_TRAIL),
+    NavigationItem("Home", "core:home", Area.PARTNERSHIP),
+    NavigationItem("Agencies", "core:agency-list", Area.PARTNERSHIP),
+    NavigationItem("People", "core:person-list", Area.PEOPLE),
+    NavigationItem("Years and priorities", "core:reporting-year-list", Area.PARTNERSHIP, Action.EDIT),
+    NavigationItem("Audit trail", "core:audit-trail", Area.AUDIT_TRAIL),
 ]
 
 

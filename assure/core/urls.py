@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "core"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign-in"),

@@ -116,9 +116,9 @@ def agency_create(request):
         request,
         form,
         title="Add an agency",
-        success_url=reverse("agency-list"),
+        success_url=reverse("core:agency-list"),
         success_message=f"Added {request.POST.get('name', 'the agency')}.",
-        back_url=reverse("agency-list"),
+        back_url=reverse("core:agency-list"),
     )
 
 
@@ -193,9 +193,9 @@ def person_create(request):
         request,
         form,
         title="Add a person",
-        success_url=reverse("person-list"),
+        success_url=reverse("core:person-list"),
         success_message="Added the person. Give them a role, then they can set a password with ‘Forgotten your password?’.",
-        back_url=reverse("person-list"),
+        back_url=reverse("core:person-list"),
     )
 
 
@@ -258,9 +258,9 @@ def reporting_year_create(request):
         request,
         form,
         title="Add a reporting year",
-        success_url=reverse("reporting-year-list"),
+        success_url=reverse("core:reporting-year-list"),
         success_message="Added the reporting year.",
-        back_url=reverse("reporting-year-list"),
+        back_url=reverse("core:reporting-year-list"),
     )
 
 
@@ -272,9 +272,9 @@ def reporting_year_edit(request, pk):
         request,
         form,
         title=f"Change {year}",
-        success_url=reverse("reporting-year-list"),
+        success_url=reverse("core:reporting-year-list"),
         success_message=f"Saved {year}.",
-        back_url=reverse("reporting-year-list"),
+        back_url=reverse("core:reporting-year-list"),
     )
 
 
@@ -285,9 +285,9 @@ def priority_create(request):
         request,
         form,
         title="Add a priority",
-        success_url=reverse("reporting-year-list"),
+        success_url=reverse("core:reporting-year-list"),
         success_message="Added the priority.",
-        back_url=reverse("reporting-year-list"),
+        back_url=reverse("core:reporting-year-list"),
     )
 
 
@@ -299,9 +299,9 @@ def priority_edit(request, pk):
         request,
         form,
         title=f"Change {priority}",
-        success_url=reverse("reporting-year-list"),
+        success_url=reverse("core:reporting-year-list"),
         success_message=f"Saved {priority}.",
-        back_url=reverse("reporting-year-list"),
+        back_url=reverse("core:reporting-year-list"),
     )
 
 
@@ -379,16 +379,16 @@ def record_history(request, record_type, pk):
 
 
 def _safe_next(request) -> str:
-    target = request.GET.get("next") or request.POST.get("next") or reverse("home")
+    target = request.GET.get("next") or request.POST.get("next") or reverse("core:home")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("home")
+    return reverse("core:home")
 
 
 @two_factor_exempt
 def two_factor_setup(request):
     if any(True for _ in devices_for_user(request.user, confirmed=True)):
-        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': _safe_next(request)})}")
+        return redirect(f"{reverse('core:two-factor-verify')}?{urlencode({'next': _safe_next(request)})}")
     device, _ = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
     )
@@ -420,7 +420,7 @@ def two_factor_qr_code(request):
 def two_factor_verify(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
-        return redirect(f"{reverse('two-factor-setup')}?{urlencode({'next': _safe_next(request)})}")
+        return redirect(f"{reverse('core:two-factor-setup')}?{urlencode({'next': _safe_next(request)})}")
     form = TwoFactorTokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         otp_login(request, device)

@@ -8,10 +8,10 @@ from . import builders
 
 def _action_urls(action):
     return [
-        reverse("action-detail", args=[action.pk]),
-        reverse("action-edit", args=[action.pk]),
-        reverse("action-update-add", args=[action.pk]),
-        reverse("action-closure-request", args=[action.pk]),
+        reverse("actions:action-detail", args=[action.pk]),
+        reverse("actions:action-edit", args=[action.pk]),
+        reverse("actions:action-update-add", args=[action.pk]),
+        reverse("actions:action-closure-request", args=[action.pk]),
     ]
 
 

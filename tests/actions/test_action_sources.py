@@ -42,17 +42,17 @@ def test_an_agency_lead_adds_actions_only_for_their_own_agency(client, make_pers
         "source_label": "Strategic plan",
         "due_date": "31/03/2021",
     }
-    response = client.post(reverse("action-create"), {**form, "agency": council.pk})
+    response = client.post(reverse("actions:action-create"), {**form, "agency": council.pk})
     assert response.status_code == 400
     assert not Action.objects.exists()
-    assert client.post(reverse("action-create"), {**form, "agency": police.pk}).status_code == 302
+    assert client.post(reverse("actions:action-create"), {**form, "agency": police.pk}).status_code == 302
     assert Action.objects.get().agency == police
 
 
 def test_the_owner_must_work_for_the_owner_agency(admin_client, make_person, police, council):
     someone_at_the_council = make_person(Role.PRACTITIONER, council)
     response = admin_client.post(
-        reverse("action-create"),
+        reverse("actions:action-create"),
         {
             "text": "Brief custody staff.",
             "source_kind": SourceKind.STRATEGIC_PLAN,
@@ -69,7 +69,7 @@ def test_the_owner_must_work_for_the_owner_agency(admin_client, make_person, pol
 
 def test_the_business_unit_escalates_an_action_with_a_note(admin_client, admin_user, police):
     record = action(police)
-    response = admin_client.post(reverse("action-escalate", args=[record.pk]), {"note": "Raised at the executive."})
+    response = admin_client.post(reverse("actions:action-escalate", args=[record.pk]), {"note": "Raised at the executive."})
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.escalated_on is not None and record.escalation_note == "Raised at the executive."
@@ -79,6 +79,6 @@ def test_the_business_unit_escalates_an_action_with_a_note(admin_client, admin_u
 def test_an_agency_lead_cannot_escalate_or_approve(client, make_person, police):
     record = action(police)
     client.force_login(make_person(Role.AGENCY_LEAD, police))
-    assert client.post(reverse("action-escalate", args=[record.pk]), {"note": "Me."}).status_code == 403
+    assert client.post(reverse("actions:action-escalate", args=[record.pk]), {"note": "Me."}).status_code == 403
     record.refresh_from_db()
     assert record.escalated_on is None

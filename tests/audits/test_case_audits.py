@@ -9,7 +9,7 @@ from . import builders
 
 def test_a_case_is_known_only_by_a_pseudonymous_reference(admin_client, police):
     programme = builders.case_agency_audit(police).case.programme
-    url = reverse("case-audit-case-create", args=[programme.pk])
+    url = reverse("audits:case-audit-case-create", args=[programme.pk])
     theme = programme.themes.get()
     response = admin_client.post(url, {"reference": "Jane Smith", "theme": theme.pk})
     assert response.status_code == 400
@@ -25,7 +25,7 @@ def test_a_recommendation_becomes_an_action_linked_back_to_it(admin_client, poli
     programme = builders.case_agency_audit(police).case.programme
     recommendation = Recommendation.objects.create(programme=programme, number=1, text="Review MASH representation.")
     response = admin_client.post(
-        reverse("recommendation-action-create", args=[recommendation.pk]),
+        reverse("audits:recommendation-action-create", args=[recommendation.pk]),
         {"text": "Review who sits in the MASH.", "agency": police.pk, "due_date": "31/03/2021"},
     )
     assert response.status_code == 302
@@ -40,7 +40,7 @@ def test_an_agency_lead_completes_the_common_audit_tool_for_their_agency(client,
     questions = list(agency_audit.case.programme.tool.standards.all())
     lead = make_person(Role.AGENCY_LEAD, police)
     client.force_login(lead)
-    url = reverse("case-agency-audit-record", args=[agency_audit.pk])
+    url = reverse("audits:case-agency-audit-record", args=[agency_audit.pk])
     response = client.post(url, {f"grade_{questions[0].pk}": Grade.GOOD})
     assert response.status_code == 400
     assert agency_audit.answers.filter(grade=Grade.GOOD).count() == 2  # unchanged
@@ -63,7 +63,7 @@ def test_the_business_unit_plans_a_case_audit_themed_on_priorities(admin_client,
     tool = builders.case_agency_audit(police).case.programme.tool
     theme = tool.partnership.priorities.get()
     response = admin_client.post(
-        reverse("case-audit-programme-create"),
+        reverse("audits:case-audit-programme-create"),
         {
             "name": "Case audit 2020-21",
             "reporting_year": theme.first_year.pk,

@@ -84,9 +84,9 @@ def test_the_per_agency_matrices_add_up_to_the_overall_one(db, demo):
 def test_the_movement_page_and_its_excel_download_show_the_figures(db, admin_client, demo):
     round_, update, _ = report_movement(demo)
     params = {"from": f"round:{round_.pk}", "to": f"update:{update.pk}"}
-    page = admin_client.get(reverse("section11-movement"), params).content.decode()
+    page = admin_client.get(reverse("audits:section11-movement"), params).content.decode()
     assert "Of the <strong>11</strong> standards rated Inadequate: <strong>3</strong> now Good or Outstanding" in page
-    response = admin_client.get(reverse("section11-movement"), {**params, "export": "xlsx"})
+    response = admin_client.get(reverse("audits:section11-movement"), {**params, "export": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
     overall = {row[1]: row for row in rows[1:] if row[0] == "All agencies"}
     assert overall["Inadequate"][-1] == 11 and overall["Requires improvement"][-1] == 50
@@ -154,44 +154,44 @@ def test_every_audit_and_action_page_opens_on_the_demo_data(db, demo, client):
     agency_audit = case.agency_audits.first()
     action = Action.objects.for_source(answer).get()
     urls = [
-        reverse("audits-home"),
-        reverse("frameworks"),
+        reverse("audits:audits-home"),
+        reverse("audits:frameworks"),
         *(framework.get_absolute_url() for framework in Framework.objects.all()),
-        reverse("section11-rounds"),
+        reverse("audits:section11-rounds"),
         round_.get_absolute_url(),
         section11_return.get_absolute_url(),
-        reverse("section11-answer-moderate", args=[answer.pk]),
-        reverse("section11-return-reopen", args=[section11_return.pk]),
+        reverse("audits:section11-answer-moderate", args=[answer.pk]),
+        reverse("audits:section11-return-reopen", args=[section11_return.pk]),
         update.get_absolute_url(),
-        reverse("section11-rating-change", args=[update.pk, answer.pk]),
-        reverse("section11-movement"),
-        reverse("section11-round-create"),
-        reverse("education-audits"),
+        reverse("audits:section11-rating-change", args=[update.pk, answer.pk]),
+        reverse("audits:section11-movement"),
+        reverse("audits:section11-round-create"),
+        reverse("audits:education-audits"),
         EducationAudit.objects.get().get_absolute_url(),
-        reverse("education-providers"),
-        reverse("education-provider-create"),
-        reverse("education-audit-create"),
-        reverse("case-audit-programme-create"),
-        reverse("case-audit-finding-add", args=[programme.pk]),
-        reverse("case-audit-agency-assign", args=[case.pk]),
-        reverse("framework-new-version", args=[round_.framework.pk]),
+        reverse("audits:education-providers"),
+        reverse("audits:education-provider-create"),
+        reverse("audits:education-audit-create"),
+        reverse("audits:case-audit-programme-create"),
+        reverse("audits:case-audit-finding-add", args=[programme.pk]),
+        reverse("audits:case-audit-agency-assign", args=[case.pk]),
+        reverse("audits:framework-new-version", args=[round_.framework.pk]),
         EducationReturn.objects.first().get_absolute_url(),
-        reverse("case-audits"),
+        reverse("audits:case-audits"),
         programme.get_absolute_url(),
         case.get_absolute_url(),
         agency_audit.get_absolute_url(),
-        reverse("case-agency-audit-record", args=[agency_audit.pk]),
-        reverse("inspections"),
-        reverse("inspection-create"),
-        reverse("inspection-edit", args=[Inspection.objects.first().pk]),
+        reverse("audits:case-agency-audit-record", args=[agency_audit.pk]),
+        reverse("audits:inspections"),
+        reverse("audits:inspection-create"),
+        reverse("audits:inspection-edit", args=[Inspection.objects.first().pk]),
         *(inspection.get_absolute_url() for inspection in Inspection.objects.all()),
-        reverse("recommendation-action-create", args=[Recommendation.objects.first().pk]),
-        reverse("action-list"),
-        reverse("my-actions"),
+        reverse("audits:recommendation-action-create", args=[Recommendation.objects.first().pk]),
+        reverse("actions:action-list"),
+        reverse("actions:my-actions"),
         action.get_absolute_url(),
-        reverse("action-edit", args=[action.pk]),
-        reverse("action-create"),
-        reverse("action-escalate", args=[action.pk]),
+        reverse("actions:action-edit", args=[action.pk]),
+        reverse("actions:action-create"),
+        reverse("actions:action-escalate", args=[action.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url

@@ -45,7 +45,7 @@ def test_compliance_rate_counts_returns_meeting_every_item_by_phase(partnership)
 def test_non_returners_are_chased_by_email(admin_client, partnership):
     audit = make_audit(partnership)
     audit.returns.filter(provider__name="School 1").update(returned_on=date(2019, 12, 2))
-    response = admin_client.post(reverse("education-chase", args=[audit.pk]))
+    response = admin_client.post(reverse("audits:education-chase", args=[audit.pk]))
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["dsl2@school.example"]]
     chased = audit.returns.get(provider__name="School 2")
@@ -56,7 +56,7 @@ def test_the_business_unit_records_a_return_and_bad_input_saves_nothing(admin_cl
     audit = make_audit(partnership)
     education_return = audit.returns.get(provider__name="School 1")
     items = list(audit.checklist.standards.all())
-    url = reverse("education-return", args=[education_return.pk])
+    url = reverse("audits:education-return", args=[education_return.pk])
     response = admin_client.post(url, {"returned_on": "not a date", f"item_{items[0].pk}": Compliance.MET})
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
@@ -74,7 +74,7 @@ def test_the_business_unit_records_a_return_and_bad_input_saves_nothing(admin_cl
 def test_the_business_unit_opens_the_years_audit_for_every_active_provider(admin_client, partnership):
     make_audit(partnership)
     response = admin_client.post(
-        reverse("education-audit-create"),
+        reverse("audits:education-audit-create"),
         {
             "reporting_year": ReportingYear.objects.get(partnership=partnership).pk,
             "checklist": EducationAudit.objects.get().checklist.pk,
@@ -88,7 +88,7 @@ def test_the_business_unit_opens_the_years_audit_for_every_active_provider(admin
 
 
 def test_a_provider_needs_a_type_and_phase(admin_client, partnership):
-    response = admin_client.post(reverse("education-provider-create"), {"name": "Arden Primary School"})
+    response = admin_client.post(reverse("audits:education-provider-create"), {"name": "Arden Primary School"})
     assert response.status_code == 400
     assert "Select type" in response.content.decode()
     assert not EducationProvider.objects.exists()

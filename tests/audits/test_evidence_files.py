@@ -11,7 +11,7 @@ from . import builders
 
 def upload(client, answer, name, content):
     return client.post(
-        reverse("section11-evidence-upload", args=[answer.pk]), {"file": SimpleUploadedFile(name, content)}
+        reverse("audits:section11-evidence-upload", args=[answer.pk]), {"file": SimpleUploadedFile(name, content)}
     )
 
 
@@ -89,11 +89,11 @@ def test_a_lead_removes_a_file_uploaded_by_mistake_while_the_return_is_open(
     evidence = EvidenceFile.objects.get()
 
     client.force_login(make_person(Role.AGENCY_LEAD, council))
-    assert client.post(reverse("section11-evidence-remove", args=[evidence.pk])).status_code == 404
+    assert client.post(reverse("audits:section11-evidence-remove", args=[evidence.pk])).status_code == 404
 
     client.force_login(police_lead)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("section11-evidence-remove", args=[evidence.pk]))
+        response = client.post(reverse("audits:section11-evidence-remove", args=[evidence.pk]))
     assert response.status_code == 302
     assert not EvidenceFile.objects.exists()
     assert stored_files(tmp_path) == []

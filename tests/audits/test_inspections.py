@@ -5,7 +5,7 @@ from assure.audits.models import Inspection, Inspectorate
 
 def test_recording_an_inspection_with_bad_dates_saves_nothing(admin_client, partnership):
     response = admin_client.post(
-        reverse("inspection-create"),
+        reverse("audits:inspection-create"),
         {
             "inspectorate": Inspectorate.OFSTED,
             "title": "ILACS",
@@ -23,4 +23,4 @@ def test_an_agency_lead_cannot_record_inspections(client, make_person, police):
     from assure.core.permissions import Role
 
     client.force_login(make_person(Role.AGENCY_LEAD, police))
-    assert client.get(reverse("inspection-create")).status_code == 403
+    assert client.get(reverse("audits:inspection-create")).status_code == 403

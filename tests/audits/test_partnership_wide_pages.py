@@ -12,10 +12,10 @@ def test_an_agency_lead_cannot_see_every_agencys_case_audits_or_every_schools_re
     programme = builders.case_agency_audit(police).case.programme
     audit = make_audit(partnership)
     client.force_login(make_person(Role.AGENCY_LEAD, police))
-    for url in [reverse("case-audits"), programme.get_absolute_url(), audit.get_absolute_url()]:
+    for url in [reverse("audits:case-audits"), programme.get_absolute_url(), audit.get_absolute_url()]:
         assert client.get(url).status_code == 403, url
-    home = client.get(reverse("audits-home")).content.decode()
-    assert reverse("case-audits") not in home and reverse("education-audits") not in home
+    home = client.get(reverse("audits:audits-home")).content.decode()
+    assert reverse("audits:case-audits") not in home and reverse("audits:education-audits") not in home
 
 
 def test_a_scrutineer_reads_the_results_without_the_business_units_buttons(client, make_person, partnership, police):
@@ -26,4 +26,4 @@ def test_a_scrutineer_reads_the_results_without_the_business_units_buttons(clien
     assert "Add a case" not in page and "Add an action" not in page
     page = client.get(audit.get_absolute_url()).content.decode()
     assert "Email a reminder" not in page
-    assert client.get(reverse("case-audit-programme-create")).status_code == 403
+    assert client.get(reverse("audits:case-audit-programme-create")).status_code == 403

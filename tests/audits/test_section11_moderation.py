@@ -19,7 +19,7 @@ def submitted(partnership, police):
 def test_moderation_keeps_the_self_rating_beside_the_agreed_rating(admin_client, partnership, police):
     answer = submitted(partnership, police).answers.get(standard__number="1.1")
     response = admin_client.post(
-        reverse("section11-answer-moderate", args=[answer.pk]),
+        reverse("audits:section11-answer-moderate", args=[answer.pk]),
         {"agreed_rating": Rating.GOOD, "challenge": "Evidence covers one district only."},
     )
     assert response.status_code == 302
@@ -32,7 +32,7 @@ def test_moderation_keeps_the_self_rating_beside_the_agreed_rating(admin_client,
 
 def test_moderating_down_to_requires_improvement_adds_an_action(admin_client, partnership, police):
     answer = submitted(partnership, police).answers.get(standard__number="7.5")
-    url = reverse("section11-answer-moderate", args=[answer.pk])
+    url = reverse("audits:section11-answer-moderate", args=[answer.pk])
     response = admin_client.post(url, {"agreed_rating": Rating.REQUIRES_IMPROVEMENT, "challenge": "No child feedback."})
     assert response.status_code == 400
     assert "Enter the action the agency must take" in response.content.decode()
@@ -50,14 +50,14 @@ def test_moderating_down_to_requires_improvement_adds_an_action(admin_client, pa
     )
     action = Action.objects.get()
     assert (action.agency, action.due_date, action.source) == (police, date(2020, 3, 31), answer)
-    register = admin_client.get(reverse("action-list")).content.decode()
+    register = admin_client.get(reverse("actions:action-list")).content.decode()
     assert "Collect children&#x27;s feedback on outcomes." in register
 
 
 def test_a_return_in_progress_cannot_be_moderated(admin_client, partnership, police):
     answer = builders.section11_round(partnership, [police]).returns.get().answers.first()
     response = admin_client.post(
-        reverse("section11-answer-moderate", args=[answer.pk]), {"agreed_rating": Rating.GOOD, "challenge": "Early."}
+        reverse("audits:section11-answer-moderate", args=[answer.pk]), {"agreed_rating": Rating.GOOD, "challenge": "Early."}
     )
     assert response.status_code == 400
     answer.refresh_from_db()

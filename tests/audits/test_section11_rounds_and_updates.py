@@ -12,7 +12,7 @@ from . import builders
 def test_the_business_unit_opens_a_round_with_a_return_per_agency(admin_client, partnership, police, council):
     framework = builders.framework(partnership)
     response = admin_client.post(
-        reverse("section11-round-create"),
+        reverse("audits:section11-round-create"),
         {
             "name": "Section 11 audit 2021-22",
             "framework": framework.pk,
@@ -30,7 +30,7 @@ def test_the_business_unit_opens_a_round_with_a_return_per_agency(admin_client, 
 def test_a_round_with_a_deadline_before_it_opens_is_refused(admin_client, partnership, police):
     framework = builders.framework(partnership)
     response = admin_client.post(
-        reverse("section11-round-create"),
+        reverse("audits:section11-round-create"),
         {
             "name": "Wrong",
             "framework": framework.pk,
@@ -69,7 +69,7 @@ def test_an_agency_lead_records_a_rating_change_at_a_progress_update(client, mak
     client.force_login(make_person(Role.AGENCY_LEAD, police))
     page = client.get(update.get_absolute_url()).content.decode()
     assert "8.6" in page and "1.1</td>" not in page  # only standards needing improvement are listed
-    url = reverse("section11-rating-change", args=[update.pk, answer.pk])
+    url = reverse("audits:section11-rating-change", args=[update.pk, answer.pk])
     assert client.post(url, {"rating": Rating.GOOD, "changed_on": "20/01/2020", "evidence": ""}).status_code == 400
     client.post(
         url, {"rating": Rating.REQUIRES_IMPROVEMENT, "changed_on": "20/01/2020", "evidence": "Training booked."}
@@ -89,7 +89,7 @@ def test_an_agency_lead_sees_the_movement_of_their_own_agency_only(client, make_
     for section11_return in round_.returns.all():
         builders.rate_all(section11_return, Rating.GOOD)
     client.force_login(make_person(Role.AGENCY_LEAD, police))
-    response = client.get(reverse("section11-movement"), {"from": f"round:{round_.pk}", "to": f"round:{round_.pk}"})
+    response = client.get(reverse("audits:section11-movement"), {"from": f"round:{round_.pk}", "to": f"round:{round_.pk}"})
     result = response.context["result"]
     assert [agency for agency, _ in result.by_agency] == [police]
     assert result.overall.total == 3

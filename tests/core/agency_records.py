@@ -7,10 +7,10 @@ from tests.agency_scoped import register
 register(
     User,
     make=lambda agency, make_person: make_person(Role.PRACTITIONER, agency),
-    urls=lambda person: [reverse("person-detail", args=[person.pk]), reverse("person-edit", args=[person.pk])],
+    urls=lambda person: [reverse("core:person-detail", args=[person.pk]), reverse("core:person-edit", args=[person.pk])],
 )
 register(
     RoleAssignment,
     make=lambda agency, make_person: make_person(Role.PRACTITIONER, agency).role_assignments.get(),
-    urls=lambda assignment: [reverse("person-detail", args=[assignment.user_id])],
+    urls=lambda assignment: [reverse("core:person-detail", args=[assignment.user_id])],
 )

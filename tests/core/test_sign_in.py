@@ -5,13 +5,13 @@ from tests.conftest import PASSWORD
 
 
 def sign_in(client, email, password):
-    return client.post(reverse("sign-in"), {"username": email, "password": password})
+    return client.post(reverse("core:sign-in"), {"username": email, "password": password})
 
 
 def test_a_person_signs_in_and_reaches_the_home_page(client, admin_user, partnership):
     response = sign_in(client, admin_user.email, PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("home")
-    home = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url == reverse("core:home")
+    home = client.get(reverse("core:home"))
     assert partnership.name in home.content.decode()
     assert AccessLogEntry.objects.filter(event="sign_in", user=admin_user).count() == 1
 
@@ -35,9 +35,9 @@ def test_it_locks_the_account_after_five_failures(client, admin_user, settings):
 
 
 def test_pages_need_a_signed_in_person(client, partnership):
-    response = client.get(reverse("agency-list"))
+    response = client.get(reverse("core:agency-list"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("core:sign-in"))
 
 
 def test_the_session_lapses_after_the_idle_timeout(settings):
@@ -50,9 +50,9 @@ def test_passwords_are_hashed_with_argon2(admin_user):
 
 
 def test_signing_out_needs_a_post(admin_client):
-    assert admin_client.get(reverse("sign-out")).status_code == 405
-    assert admin_client.post(reverse("sign-out")).status_code == 302
-    assert admin_client.get(reverse("home")).status_code == 302
+    assert admin_client.get(reverse("core:sign-out")).status_code == 405
+    assert admin_client.post(reverse("core:sign-out")).status_code == 302
+    assert admin_client.get(reverse("core:home")).status_code == 302
 
 
 def test_password_reset_sends_a_link_by_email(client, admin_user, mailoutbox):

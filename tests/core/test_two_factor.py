@@ -19,33 +19,33 @@ def current_code(device):
 def test_an_analyst_must_set_up_two_factor_in_production(production_two_factor, client, make_person, council):
     analyst = make_person(Role.ANALYST, council)
     client.force_login(analyst)
-    response = client.get(reverse("agency-list"))
+    response = client.get(reverse("core:agency-list"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("two-factor-setup"))
+    assert response.url.startswith(reverse("core:two-factor-setup"))
     setup = client.get(response.url)
     assert "Set up two-factor sign-in" in setup.content.decode()
     device = TOTPDevice.objects.get(user=analyst, confirmed=False)
     wrong = client.post(
-        reverse("two-factor-setup"), {"token": "000000" if current_code(device) != "000000" else "111111"}
+        reverse("core:two-factor-setup"), {"token": "000000" if current_code(device) != "000000" else "111111"}
     )
     assert wrong.status_code == 400 and "That code is wrong or has expired" in wrong.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code makes the next attempt wait
-    assert client.post(reverse("two-factor-setup"), {"token": current_code(device)}).status_code == 302
-    assert client.get(reverse("agency-list")).status_code == 200
+    assert client.post(reverse("core:two-factor-setup"), {"token": current_code(device)}).status_code == 302
+    assert client.get(reverse("core:agency-list")).status_code == 200
 
 
 def test_an_analyst_with_a_device_is_asked_for_a_code(production_two_factor, client, make_person, council):
     analyst = make_person(Role.ANALYST, council)
     TOTPDevice.objects.create(user=analyst, name="app", confirmed=True)
     client.force_login(analyst)
-    response = client.get(reverse("home"))
-    assert response.url.startswith(reverse("two-factor-verify"))
+    response = client.get(reverse("core:home"))
+    assert response.url.startswith(reverse("core:two-factor-verify"))
 
 
 def test_a_practitioner_does_not_need_two_factor(production_two_factor, client, make_person, council):
     client.force_login(make_person(Role.PRACTITIONER, council))
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("core:home")).status_code == 200
 
 
 def test_demo_accounts_are_excused_only_in_demo_mode(settings, make_person, council):
@@ -60,4 +60,4 @@ def test_demo_accounts_are_excused_only_in_demo_mode(settings, make_person, coun
 
 def test_the_sign_in_page_says_demo_accounts_skip_two_factor(settings, client, partnership):
     settings.ASSURE_ENV = "demo"
-    assert "sign in without a two-factor code" in client.get(reverse("sign-in")).content.decode()
+    assert "sign in without a two-factor code" in client.get(reverse("core:sign-in")).content.decode()

@@ -45,9 +45,9 @@ def programme_create(request):
         request,
         CaseAuditProgrammeForm(request.POST or None, partnership=Partnership.current()),
         title="Plan a case file audit",
-        success_url=reverse("case-audits"),
+        success_url=reverse("audits:case-audits"),
         success_message="Added the audit. Add its cases, then ask agencies to audit them.",
-        back_url=reverse("case-audits"),
+        back_url=reverse("audits:case-audits"),
     )
 
 
@@ -135,7 +135,7 @@ def recommendation_add(request, pk):
         caption=programme.name,
         success_url=programme.get_absolute_url(),
         success_message="Added the recommendation. Turn it into actions for the agencies that must act.",
-        back_url=reverse("case-audit-programme", args=[programme.pk]),
+        back_url=reverse("audits:case-audit-programme", args=[programme.pk]),
     )
 
 

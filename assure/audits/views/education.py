@@ -34,9 +34,9 @@ def audit_create(request):
         EducationAuditForm(request.POST or None, partnership=partnership),
         title="Open this year's education audit",
         run=lambda data: services.education_audit_open(partnership=partnership, **data),
-        success_url=reverse("education-audits"),
+        success_url=reverse("audits:education-audits"),
         success_message="Opened the audit for every active provider.",
-        back_url=reverse("education-audits"),
+        back_url=reverse("audits:education-audits"),
     )
 
 
@@ -113,7 +113,7 @@ def provider_list(request):
         table,
         "audits/education_provider_list.html",
         Area.AUDITS,
-        back_url=reverse("education-audits"),
+        back_url=reverse("audits:education-audits"),
         can_edit=can(request.user, Area.AUDITS, Action.APPROVE),
     )
 
@@ -124,9 +124,9 @@ def provider_create(request):
         request,
         EducationProviderForm(request.POST or None, partnership=Partnership.current()),
         title="Add an education provider",
-        success_url=reverse("education-providers"),
+        success_url=reverse("audits:education-providers"),
         success_message="Added the provider.",
-        back_url=reverse("education-providers"),
+        back_url=reverse("audits:education-providers"),
     )
 
 
@@ -137,7 +137,7 @@ def provider_edit(request, pk):
         request,
         EducationProviderForm(request.POST or None, instance=provider, partnership=provider.partnership),
         title=f"Change {provider}",
-        success_url=reverse("education-providers"),
+        success_url=reverse("audits:education-providers"),
         success_message="Saved the provider.",
-        back_url=reverse("education-providers"),
+        back_url=reverse("audits:education-providers"),
     )

@@ -56,7 +56,7 @@ def framework_new_version(request, pk):
         title="Make a new version",
         caption=str(framework),
         run=lambda data: services.framework_new_version(framework=framework, **data),
-        success_url=reverse("frameworks"),
+        success_url=reverse("audits:frameworks"),
         success_message="Made the new version. Change its standards before a round uses it.",
         back_url=framework.get_absolute_url(),
     )

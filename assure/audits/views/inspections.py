@@ -52,9 +52,9 @@ def inspection_create(request):
         request,
         form,
         title="Record an inspection or peer review",
-        success_url=reverse("inspections"),
+        success_url=reverse("audits:inspections"),
         success_message="Recorded the inspection. Add its recommendations, then turn them into actions.",
-        back_url=reverse("inspections"),
+        back_url=reverse("audits:inspections"),
     )
 
 

@@ -67,9 +67,9 @@ def round_create(request):
         form,
         title="Open a Section 11 round",
         run=lambda data: services.section11_round_open(partnership=partnership, **data),
-        success_url=reverse("section11-rounds"),
+        success_url=reverse("audits:section11-rounds"),
         success_message="Opened the round. Each agency chosen now has a return to complete.",
-        back_url=reverse("section11-rounds"),
+        back_url=reverse("audits:section11-rounds"),
     )
 
 
