@@ -30,8 +30,13 @@ def isolated_settings(settings, tmp_path):
     """Background tasks run at once, and files (uploads, Parquet data) go to the test's own folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.VAR_DIR = tmp_path / "var"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "var" / "uploads"}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "var" / "uploads"},
+        },
+    }
 
 
 @pytest.fixture
@@ -66,7 +71,9 @@ def make_person(partnership):
             **fields,
         )
         if role:
-            RoleAssignment.objects.create(user=person, role=role, agency=agency if role == Role.AGENCY_LEAD else None)
+            RoleAssignment.objects.create(
+                user=person, role=role, agency=agency if role in (Role.AGENCY_LEAD, Role.LEAD_PARTNER) else None
+            )
         return person
 
     return make

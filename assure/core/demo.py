@@ -97,6 +97,27 @@ DEMO_ACCOUNTS = [
         "NHS Birmingham and Solihull Clinical Commissioning Group",
     ),
     DemoAccount(
+        Role.LEAD_PARTNER,
+        "lead.council@demo.example",
+        "Cal Chief",
+        "Chief executive",
+        "Solihull Metropolitan Borough Council",
+    ),
+    DemoAccount(
+        Role.LEAD_PARTNER,
+        "lead.police@demo.example",
+        "Pam Commander",
+        "Chief superintendent, delegate of the chief constable",
+        "West Midlands Police",
+    ),
+    DemoAccount(
+        Role.LEAD_PARTNER,
+        "lead.health@demo.example",
+        "Hal Nurse",
+        "Chief nurse",
+        "NHS Birmingham and Solihull Clinical Commissioning Group",
+    ),
+    DemoAccount(
         Role.SCRUTINEER,
         "scrutineer@demo.example",
         "Sam Scrutineer",
@@ -148,6 +169,6 @@ def load(*, password: str) -> Partnership:
             user=user,
             role=account.role,
             ended_on=None,
-            agency=agencies[account.agency] if account.role == Role.AGENCY_LEAD else None,
+            agency=agencies[account.agency] if account.role in (Role.AGENCY_LEAD, Role.LEAD_PARTNER) else None,
         )
     return partnership

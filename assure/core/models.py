@@ -236,7 +236,16 @@ class RoleAssignment(AuditedModel):
         null=True,
         blank=True,
         related_name="role_assignments",
-        help_text="Required for an agency lead: the agency whose records they answer for.",
+        help_text="Required for an agency lead (the agency whose records they answer for) and a lead safeguarding "
+        "partner (the statutory partner they head or deputise for).",
+    )
+    delegate_for = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegates",
+        help_text="For a lead safeguarding partner's recorded delegate: the lead partner they act for.",
     )
     started_on = models.DateField(default=date.today)
     ended_on = models.DateField(null=True, blank=True)
@@ -245,8 +254,12 @@ class RoleAssignment(AuditedModel):
         ordering = ["role"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role=Role.AGENCY_LEAD) | models.Q(agency__isnull=False),
+                condition=~models.Q(role__in=[Role.AGENCY_LEAD, Role.LEAD_PARTNER]) | models.Q(agency__isnull=False),
                 name="agency_lead_has_agency",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delegate_for__isnull=True) | models.Q(role=Role.LEAD_PARTNER),
+                name="only_lead_partners_have_delegates",
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
@@ -262,11 +275,19 @@ class RoleAssignment(AuditedModel):
 
     def __str__(self):
         label = Role(self.role).label
+        if self.delegate_for_id:
+            label = f"{label}, delegate of {self.delegate_for}"
         return f"{label} ({self.agency})" if self.agency_id else label
 
     def clean(self):
         if self.role == Role.AGENCY_LEAD and not self.agency_id:
             raise ValidationError({"agency": "Choose the agency this person leads for."})
+        if self.role == Role.LEAD_PARTNER and not (self.agency_id and self.agency.is_statutory_partner):
+            raise ValidationError(
+                {"agency": "Choose the statutory safeguarding partner this person heads or deputises for."}
+            )
+        if self.delegate_for_id and self.role != Role.LEAD_PARTNER:
+            raise ValidationError({"delegate_for": "Only a lead safeguarding partner can have a delegate."})
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "The end date cannot be before the start date."})
 

@@ -26,12 +26,15 @@ class Role(models.TextChoices):
     AGENCY_LEAD = "agency_lead", "Agency safeguarding lead"
     LADO = "lado", "LADO (designated officer)"
     REVIEW_PANEL = "review_panel", "Review panel member"
-    SCRUTINEER = "scrutineer", "Executive or independent scrutineer"
+    LEAD_PARTNER = "lead_partner", "Lead safeguarding partner"
+    SCRUTINEER = "scrutineer", "Independent scrutineer"
     PRACTITIONER = "practitioner", "Practitioner"
 
 
-# Roles that see child-level or sensitive records sign in with a second factor.
-TWO_FACTOR_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.ANALYST, Role.LADO, Role.REVIEW_PANEL})
+# Roles that see sensitive records, manage people, approve or sign off sign in with a second factor.
+TWO_FACTOR_ROLES = frozenset(
+    {Role.PARTNERSHIP_ADMIN, Role.ANALYST, Role.LADO, Role.REVIEW_PANEL, Role.LEAD_PARTNER, Role.AGENCY_LEAD}
+)
 
 
 class Action(models.TextChoices):
@@ -60,10 +63,17 @@ class Area(models.TextChoices):
     AUDITS = "audits", "Audits and inspections"
     ACTIONS = "actions", "Action register"
     LADO = "lado", "Allegations (LADO)"
+    LADO_FIGURES = "lado_figures", "LADO figures"
     REVIEWS = "reviews", "Case reviews"
+    REVIEW_FIGURES = "review_figures", "Review figures"
     GOVERNANCE = "governance", "Governance"
     REPORTS = "reports", "Annual report"
 
+
+# Areas whose records exist only for the people inside them: outside, every page of the area is a
+# 404, and core's shared pages (audit trail, history, access log, search, home, navigation) show
+# nothing of them. Their aggregate figures are separate areas, read through the area's own selectors.
+COMPARTMENTS = frozenset({Area.LADO, Area.REVIEWS})
 
 ALL_ACTIONS = tuple(Action)
 READ = (Action.VIEW,)
@@ -73,6 +83,8 @@ READ_EXPORT = (Action.VIEW, Action.EXPORT)
 def _grant(scope: Scope, actions, *areas) -> dict:
     return {(area, action): scope for area in areas for action in actions}
 
+
+_FIGURES = {Area.LADO_FIGURES, Area.REVIEW_FIGURES}
 
 _PUBLISHED_AREAS = (
     Area.PARTNERSHIP,
@@ -87,9 +99,9 @@ _PUBLISHED_AREAS = (
 GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
     Role.PARTNERSHIP_ADMIN: {
         **_grant(
-            Scope.PARTNERSHIP, ALL_ACTIONS, *(a for a in Area if a not in (Area.CHILD_LEVEL, Area.LADO, Area.REVIEWS))
+            Scope.PARTNERSHIP, ALL_ACTIONS, *(a for a in Area if a not in COMPARTMENTS | _FIGURES | {Area.CHILD_LEVEL})
         ),
-        **_grant(Scope.PARTNERSHIP, READ_EXPORT, Area.CHILD_LEVEL, Area.REVIEWS),
+        **_grant(Scope.PARTNERSHIP, READ_EXPORT, *_FIGURES),
     },
     Role.ANALYST: {
         **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.CHILD_LEVEL, Area.PERFORMANCE, Area.AGENCY_RETURNS),
@@ -110,15 +122,20 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
         ),
     },
     Role.LADO: {
-        **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.LADO),
+        **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.LADO, Area.LADO_FIGURES),
         **_grant(Scope.PARTNERSHIP, READ, Area.PARTNERSHIP, Area.REPORTS),
         **_grant(Scope.OWN, (Action.VIEW, Action.EDIT), Area.ACTIONS),
     },
     Role.REVIEW_PANEL: {
         **_grant(Scope.PARTNERSHIP, (Action.VIEW, Action.EDIT, Action.EXPORT, Action.VIEW_HISTORY), Area.REVIEWS),
+        **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.REVIEW_FIGURES),
         **_grant(Scope.PARTNERSHIP, READ, Area.PARTNERSHIP, Area.ACTIONS, Area.REPORTS),
     },
-    Role.SCRUTINEER: _grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS),
+    Role.LEAD_PARTNER: {
+        **_grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
+        **_grant(Scope.PARTNERSHIP, (Action.APPROVE,), Area.GOVERNANCE, Area.REPORTS),
+    },
+    Role.SCRUTINEER: _grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
     Role.PRACTITIONER: {
         **_grant(Scope.PARTNERSHIP, READ, Area.PARTNERSHIP),
         **_grant(Scope.OWN, (Action.VIEW, Action.EDIT), Area.TRAINING),
