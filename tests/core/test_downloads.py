@@ -35,7 +35,10 @@ def csv_rows(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def download(request, fmt, rows, headers=("Value",), about=About(title="Test figures")):
+TEST_FIGURES = About(title="Test figures")
+
+
+def download(request, fmt, rows, headers=("Value",), about=TEST_FIGURES):
     return table_download(request, fmt=fmt, filename="test", headers=list(headers), rows=rows, about=about)
 
 
@@ -151,7 +154,7 @@ def test_each_download_writes_exactly_one_access_log_entry(download_request, adm
     [entry] = AccessLogEntry.objects.all()
     assert (entry.user, entry.event) == (admin_user, AccessLogEntry.Event.EXPORT)
     assert entry.object_repr == f"Test figures ({fmt.upper()}, 3 rows)"
-    assert response["Content-Disposition"].startswith(f'attachment; filename="test-')
+    assert response["Content-Disposition"].startswith('attachment; filename="test-')
     assert response["Cache-Control"] == "no-store, private"
 
 
