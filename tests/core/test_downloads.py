@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -186,3 +187,26 @@ def test_an_unknown_format_is_refused(download_request):
     with pytest.raises(ValueError, match="expected one of csv, xlsx"):
         download(download_request, "ods", [[1]])
     assert not AccessLogEntry.objects.exists()
+
+
+# Ways of writing a file that bypass the download path: its formula escaping, its typed cells and its access log.
+OTHER_WAYS = (
+    "FileResponse",
+    "Content-Disposition",
+    "content_disposition_header",
+    "as_attachment",
+    "csv.writer",
+    "Workbook(",
+)
+
+
+def test_no_module_but_core_downloads_writes_an_attachment():
+    package = Path(__file__).resolve().parents[2] / "assure"
+    found = [
+        f"{path.relative_to(package)}: {way}"
+        for path in package.rglob("*.py")
+        if path != package / "core" / "downloads.py" and "migrations" not in path.parts
+        for way in OTHER_WAYS
+        if way in path.read_text()
+    ]
+    assert found == []
