@@ -117,7 +117,8 @@ def table_download(
     else:
         raise ValueError(f"unknown download format {fmt!r}; expected one of {', '.join(FORMATS)}")
     small_numbers = "; small numbers shown" if about.shows_small_numbers else ""
-    description = f"{about.title} ({fmt.upper()}, {len(rows):,} rows{small_numbers})"
+    count = f"{len(rows):,} row" if len(rows) == 1 else f"{len(rows):,} rows"
+    description = f"{about.title} ({fmt.upper()}, {count}{small_numbers})"
     stamp = timezone.localdate().isoformat()
     return _attachment(
         request,

@@ -161,7 +161,7 @@ def test_each_download_writes_exactly_one_access_log_entry(download_request, adm
 
 def test_a_download_showing_small_numbers_says_so_in_the_log(download_request):
     download(download_request, "csv", [[1]], about=About(title="Child protection", suppressed=False))
-    assert AccessLogEntry.objects.get().object_repr == "Child protection (CSV, 1 rows; small numbers shown)"
+    assert AccessLogEntry.objects.get().object_repr == "Child protection (CSV, 1 row; small numbers shown)"
 
 
 def test_any_other_attachment_is_logged_once_against_its_record(download_request, admin_user, police):
