@@ -6,16 +6,25 @@ A row or column with exactly one hidden cell would let a reader work it out from
 total, so the smallest other non-zero cell in that line is hidden too (secondary
 suppression), repeating until no line has a single hidden cell. Zeros are shown.
 
-Internal views are not suppressed: they pass ``public=False`` and are labelled as such.
-Counts of courses, meetings or money are never passed here.
+Every page and download opens suppressed. Only people who may see child-level data (the analyst)
+may choose to show small numbers (``small_numbers_shown``); each page or download that shows them
+is logged, and is labelled not for publication. Counts of courses, meetings or money are never
+passed here.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from .access import log_access
+from .permissions import Action, Area, can
 
 SUPPRESSED = "[c]"
+# The query parameter of the choice, and its one value: ``?small_numbers=show``.
+SMALL_NUMBERS = "small_numbers"
+SHOW = "show"
 
 
 @dataclass(frozen=True)
@@ -66,3 +75,44 @@ def disclose(table: Sequence[Sequence[int | None]], *, public: bool, threshold: 
         [Cell(value, (r, c) in reasons, reasons.get((r, c), "")) for c, value in enumerate(row)]
         for r, row in enumerate(table)
     ]
+
+
+def disclose_count(count: int | None, *, public: bool, threshold: int | None = None) -> Cell:
+    """One count that no row or column adds to a total: hidden when small, with nothing else to protect."""
+    return disclose([[count]], public=public, threshold=threshold)[0][0]
+
+
+def may_show_small_numbers(user) -> bool:
+    return can(user, Area.CHILD_LEVEL, Action.VIEW)
+
+
+def small_numbers_shown(request, *, log_page: bool) -> bool:
+    """Whether this page or download shows small numbers: only when chosen, and only by someone who may.
+
+    Anyone else asking is refused (403), never quietly given hidden numbers they might take for the
+    real ones. A page showing them is logged here when ``log_page``; a download passes False, since
+    ``core.downloads`` logs it once, and so do chart images drawn inside a page already logged.
+    """
+    if request.GET.get(SMALL_NUMBERS) != SHOW:
+        return False
+    if not may_show_small_numbers(request.user):
+        raise PermissionDenied(
+            "Only people who may see child-level data can show small numbers. "
+            f"Counts of children from 1 to {settings.ASSURE_DISCLOSURE_THRESHOLD} are shown as {SUPPRESSED}."
+        )
+    if log_page:
+        log_access(request, None, description=f"Small numbers shown on {request.path}")
+    return True
+
+
+def small_number_handling(suppressed: bool | None) -> str:
+    """In words, how an output treats small counts: hidden, shown (not for publication), or none to hide."""
+    if suppressed is None:
+        return ""
+    if suppressed:
+        return (
+            f"Counts of children or individuals from 1 to {settings.ASSURE_DISCLOSURE_THRESHOLD} are shown as "
+            f"{SUPPRESSED}, with the next smallest count in the same row or column where a total would reveal "
+            f"them; a percentage of a hidden count is hidden too."
+        )
+    return "Small numbers shown: not suppressed and not for publication."

@@ -6,15 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from .downloads import requested_format
 from .permissions import Action, Area, can, require
 from .tables import Table
 
 
 def list_page(request, table: Table, template: str, area: Area, **context):
     """Render a list page, or its CSV/Excel download when one is asked for."""
-    if table.requested_export:
+    fmt = requested_format(request)
+    if fmt:
         require(request.user, area, Action.EXPORT)
-        return table.export(table.requested_export)
+        return table.download(fmt)
     return render(request, template, {"table": table, "can_export": can(request.user, area, Action.EXPORT), **context})
 
 

@@ -1,11 +1,10 @@
-"""Every table in Assure: search, filters, sorting, pagination, and CSV or Excel export.
+"""Every table in Assure: search, filters, sorting, pagination, and CSV or Excel download.
 
 One ``Table`` serves a list page and its downloads, so what a person sees on screen and
-what they download are the same rows and columns.
+what they download are the same rows and columns. Downloads carry the values themselves
+(numbers, dates), written by ``core.downloads``.
 """
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,9 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
-EXPORT_FORMATS = ("csv", "xlsx")
+from . import downloads
 
 
 @dataclass(frozen=True)
@@ -29,46 +27,6 @@ class Column:
     numeric: bool = False
     # A status shown as a GOV.UK tag: given the record, the tag's colour ("" for the default).
     tag: Callable[[Any], str] | None = None
-
-
-def export_response(*, filename: str, headers: list[str], rows: list[list[Any]], fmt: str) -> HttpResponse:
-    """A CSV or Excel download of ``rows`` under ``headers``."""
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-        extension = "csv"
-    elif fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(filename[:31])
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        extension = "xlsx"
-    else:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{extension}"'
-    return response
-
-
-def _plain(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None:
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value if isinstance(value, (int, float)) else str(value)
 
 
 def _on_screen(value):
@@ -152,7 +110,7 @@ class Table:
             ]
 
     def export_urls(self):
-        return {fmt: self._url_with(export=fmt, page=None) for fmt in EXPORT_FORMATS}
+        return {fmt: self._url_with(export=fmt, page=None) for fmt in downloads.FORMATS}
 
     def page_urls(self):
         return {
@@ -166,12 +124,18 @@ class Table:
         }
 
     @property
-    def requested_export(self) -> str | None:
-        fmt = self.request.GET.get("export")
-        return fmt if fmt in EXPORT_FORMATS else None
+    def title(self) -> str:
+        """What the table is, in words, from its name: "action-register" is the "Action register"."""
+        return self.name.replace("-", " ").capitalize()
 
-    def export(self, fmt: str) -> HttpResponse:
-        rows = [
-            [_plain(column.value(obj)) for column in self.columns] for obj in self.queryset.iterator(chunk_size=2000)
-        ]
-        return export_response(filename=self.name, headers=[c.label for c in self.columns], rows=rows, fmt=fmt)
+    def download(self, fmt: str) -> HttpResponse:
+        """Every row that the search and filters leave (not just this page), as ``fmt``."""
+        rows = [[column.value(obj) for column in self.columns] for obj in self.queryset.iterator(chunk_size=2000)]
+        return downloads.table_download(
+            self.request,
+            fmt=fmt,
+            filename=self.name,
+            headers=[column.label for column in self.columns],
+            rows=rows,
+            about=downloads.About(title=self.title),
+        )

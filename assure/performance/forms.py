@@ -5,6 +5,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
+from assure.core import disclosure
 from assure.core.forms import DATE_HINT, DateInput
 from assure.core.models import Agency, ReportingYear
 
@@ -195,6 +196,17 @@ class CustomPeriodForm(forms.Form):
     period_from = forms.DateField(label="From", widget=DateInput, help_text=DATE_HINT)
     period_to = forms.DateField(label="To", widget=DateInput, help_text=DATE_HINT)
     population = forms.IntegerField(label="0 to 17 population", min_value=1, help_text="For rates per 10,000.")
+
+    def __init__(self, *args, may_show_small_numbers: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choice is offered only to those who may make it; core.disclosure refuses it to anyone else.
+        if may_show_small_numbers:
+            self.fields[disclosure.SMALL_NUMBERS] = forms.ChoiceField(
+                label="Small numbers",
+                choices=[("", "Hidden, as published"), (disclosure.SHOW, "Shown (not for publication)")],
+                required=False,
+                widget=forms.RadioSelect,
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assure.core import periods
-from assure.core.disclosure import disclose
+from assure.core.disclosure import SUPPRESSED, disclose
 
 from . import statistics
 from .catalogue import PERCENT, RATE, Indicator
@@ -73,16 +73,22 @@ def indicator_rows(run: IndicatorRun, indicator: Indicator, start_year: int, *, 
     }
     results = [found.get((kind, period.start)) for kind, period in wanted]
     numerators = disclose([[r.numerator if r else None for r in results]], public=public and indicator.unit != RATE)[0]
+    # A percentage's denominator counts children too (3 conferences, none in time); a rate's is the population.
+    denominators = disclose(
+        [[r.denominator if r else None for r in results]], public=public and indicator.unit == PERCENT
+    )[0]
     rows = []
-    for (kind, period), result, cell in zip(wanted, results, numerators, strict=True):
-        hidden = cell.suppressed
+    for (kind, period), result, numerator, denominator in zip(wanted, results, numerators, denominators, strict=True):
+        hidden = numerator.suppressed or denominator.suppressed
         rows.append(
             Row(
                 label=period.label if kind == IndicatorResult.PeriodKind.QUARTER else f"Year {period.label}",
                 result=result,
-                shown="[c]" if hidden else display_value(indicator, result),
-                numerator="[c]" if hidden else (f"{result.numerator:,}" if result else ""),
-                denominator=f"{result.denominator:,}" if result and result.denominator is not None else "",
+                shown=SUPPRESSED if hidden else display_value(indicator, result),
+                numerator=SUPPRESSED if numerator.suppressed else (f"{result.numerator:,}" if result else ""),
+                denominator=SUPPRESSED
+                if denominator.suppressed
+                else (f"{result.denominator:,}" if result and result.denominator is not None else ""),
             )
         )
     return rows

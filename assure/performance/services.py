@@ -245,34 +245,30 @@ def data_quality_rows(*, data_version: DataVersion) -> list[dict]:
 
 
 def custom_period_compute(
-    *, run: IndicatorRun, period_from: date, period_to: date, population: int
+    *, data_version: DataVersion, period_from: date, period_to: date, population: int
 ) -> list[IndicatorResult]:
-    """Every indicator for one custom period, stored with ``run`` (replacing an earlier computation of the same period)."""
-    events = _read_events(Path(run.data_version.folder), run.data_version.reference_date)
+    """Every indicator for one custom period, computed from ``data_version`` on request.
+
+    The results are never saved: anyone may ask for any period, and a read must not write.
+    """
+    events = _read_events(Path(data_version.folder), data_version.reference_date)
     document = compute(events, period_from=period_from, period_to=period_to, population=population)
     label = f"{period_from:%d %b %Y} to {period_to:%d %b %Y}"
-    with transaction.atomic():
-        run.results.filter(
-            period_kind=IndicatorResult.PeriodKind.CUSTOM, period_start=period_from, period_end=period_to
-        ).delete()
-        return IndicatorResult.objects.bulk_create(
-            [
-                IndicatorResult(
-                    run=run,
-                    indicator_id=indicator_id,
-                    period_kind=IndicatorResult.PeriodKind.CUSTOM,
-                    period_start=period_from,
-                    period_end=period_to,
-                    period_label=label,
-                    population=population,
-                    numerator=result["numerator"],
-                    denominator=result["denominator"],
-                    value=result["value"],
-                    partial=result.get("partial", False),
-                )
-                for indicator_id, result in document["indicators"].items()
-            ]
+    return [
+        IndicatorResult(
+            indicator_id=indicator_id,
+            period_kind=IndicatorResult.PeriodKind.CUSTOM,
+            period_start=period_from,
+            period_end=period_to,
+            period_label=label,
+            population=population,
+            numerator=result["numerator"],
+            denominator=result["denominator"],
+            value=result["value"],
+            partial=result.get("partial", False),
         )
+        for indicator_id, result in document["indicators"].items()
+    ]
 
 
 def benchmarks_load(*, rows: list[dict]) -> int:

@@ -1,3 +1,6 @@
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -6,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assure.core import periods
+from assure.core import disclosure, periods
 from assure.core.access import log_access
-from assure.core.disclosure import disclose
-from assure.core.models import AccessLogEntry, Agency, Partnership
+from assure.core.disclosure import SUPPRESSED, disclose
+from assure.core.downloads import About, Percent, requested_format, table_download
+from assure.core.models import Agency, Partnership
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import (
     Action,
@@ -21,10 +25,11 @@ from assure.core.permissions import (
     require,
     scoped,
 )
-from assure.core.tables import Column, Table, export_response
+from assure.core.tables import Column, Table
 
 from . import charts, selectors, services
-from .catalogue import AREAS, COUNT, INDICATORS, in_area
+from .catalogue import AREAS, COUNT, INDICATORS, PERCENT, RATE, in_area
+from .engine.indicators import round_half_up
 from .forms import (
     AggregateReturnsCsvForm,
     AggregateReturnStartForm,
@@ -63,23 +68,81 @@ JOURNEY = [
 ]
 
 
-def _dashboard_context(request):
-    """The latest run, the chosen reporting year and whether the published (suppressed) view was asked for."""
+def _dashboard_context(request, *, log_page: bool = True):
+    """The latest run, the chosen reporting year, and whether small numbers are hidden (always, unless an analyst
+    chose to show them). ``log_page`` is False for chart images, drawn inside a page that is logged already."""
     partnership = Partnership.current()
     run = selectors.latest_run(partnership)
     years = selectors.available_years(run)
     requested = request.GET.get("year", "")
     year = int(requested) if requested.isdigit() and int(requested) in years else (years[0] if years else None)
-    public = request.GET.get("view") == "published"
+    shown = disclosure.small_numbers_shown(request, log_page=log_page and requested_format(request) is None)
+    query = {"year": year} if year else {}
+    if shown:
+        query[disclosure.SMALL_NUMBERS] = disclosure.SHOW
     return {
         "partnership": partnership,
         "run": run,
         "years": years,
         "year": year,
-        "public": public,
+        "public": not shown,
+        "small_number_handling": disclosure.small_number_handling(not shown),
+        # Carried by the page's download links and chart images, so they show what the page shows.
+        "query": urlencode(query),
         "areas_menu": AREAS.items(),
         "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW),
     }
+
+
+def _about(request, context, title: str) -> About:
+    """The "About this data" of a download of the figures on a performance page."""
+    run = context["run"]
+    published = "Published figures" if run.is_published else "Provisional figures: not yet published"
+    return About(
+        title=f"{title}, {periods.reporting_year_label(context['year'])}",
+        figures=f"{published}, from the indicator run of {run.started_at:%-d %B %Y %H:%M}",
+        suppressed=context["public"],
+        computed_at=run.started_at,
+        sources=[extract.original_name for extract in run.data_version.extracts.order_by("uploaded_at")],
+        # Each figure's unit, polarity, owner and source are given on the page it was downloaded from.
+        definitions_url=request.build_absolute_uri(request.path),
+    )
+
+
+def _typed(indicator, result, *, hidden: bool = False):
+    """A figure as a download holds it: a count, a rate to one decimal place, or a percentage as shown."""
+    if hidden:
+        return SUPPRESSED
+    if result is None or result.value is None:
+        return None
+    if indicator.unit == PERCENT:
+        return Percent(round_half_up(result.numerator, result.denominator))
+    if indicator.unit == RATE:
+        return round_half_up(result.numerator, result.denominator, scale=10_000)
+    return result.numerator
+
+
+def _comparator(indicator, value: float | None):
+    """England's figure or a target as typed as the indicator's own figures."""
+    if value is None:
+        return None
+    shown = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Percent(shown) if indicator.unit == PERCENT else shown
+
+
+def _percent_with_counts(figures: dict | None, public: bool) -> dict | None:
+    """A percentage (``value``) and the counts it comes from, all hidden when either count is small."""
+    if not figures:
+        return None
+    numerator = disclosure.disclose_count(figures["numerator"], public=public)
+    denominator = disclosure.disclose_count(figures["denominator"], public=public)
+    return {**figures, "hidden": numerator.suppressed or denominator.suppressed}
+
+
+def _figures(result) -> dict | None:
+    if result is None:
+        return None
+    return {"value": result.value, "numerator": result.numerator, "denominator": result.denominator}
 
 
 def _area_table(context, indicators):
@@ -108,24 +171,29 @@ def _area_table(context, indicators):
     return blocks
 
 
-def _download(context, blocks, filename):
-    headers = ["Indicator", "Period", "Numerator", "Denominator", "Value", "England", "Target"]
+def _download(request, context, blocks, title, filename):
+    headers = ["Indicator", "Unit", "Period", "Number", "Out of", "Value", "England", "Target"]
     rows = [
         [
             b["indicator"].title,
+            b["indicator"].unit,
             row.label,
-            row.numerator,
-            row.denominator,
-            row.shown,
-            b["england"].value if b["england"] else "",
-            b["target"].target if b["target"] else "",
+            SUPPRESSED if row.numerator == SUPPRESSED else (row.result.numerator if row.result else None),
+            SUPPRESSED if row.denominator == SUPPRESSED else (row.result.denominator if row.result else None),
+            _typed(b["indicator"], row.result, hidden=row.shown == SUPPRESSED),
+            _comparator(b["indicator"], b["england"].value if b["england"] else None),
+            _comparator(b["indicator"], b["target"].target if b["target"] else None),
         ]
         for b in blocks
         for row in b["rows"]
     ]
-    suffix = "published" if context["public"] else "internal"
-    return export_response(
-        filename=f"{filename}-{context['year']}-{suffix}", headers=headers, rows=rows, fmt=context["export"]
+    return table_download(
+        request,
+        fmt=context["export"],
+        filename=f"{filename}-{context['year']}",
+        headers=headers,
+        rows=rows,
+        about=_about(request, context, title),
     )
 
 
@@ -149,17 +217,17 @@ def area_dashboard(request, area):
     context.update(area=area, area_title=AREAS[area])
     if context["run"] and context["year"]:
         context["blocks"] = _area_table(context, in_area(area))
-        if request.GET.get("export") in ("csv", "xlsx"):
+        if requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
-            context["export"] = request.GET["export"]
-            return _download(context, context["blocks"], area)
+            context["export"] = requested_format(request)
+            return _download(request, context, context["blocks"], AREAS[area], area)
     return render(request, "performance/area.html", context)
 
 
 @permission_required(Area.PERFORMANCE)
 def indicator_chart(request, indicator_id):
     indicator = INDICATORS.get(indicator_id)
-    context = _dashboard_context(request)
+    context = _dashboard_context(request, log_page=False)
     if indicator is None or not context["run"] or not context["year"]:
         raise Http404("No such chart")
     rows = selectors.indicator_rows(context["run"], indicator, context["year"], public=context["public"])
@@ -186,43 +254,60 @@ def _svg_response(svg: bytes) -> HttpResponse:
     return response
 
 
+def _journey_steps(context) -> list[dict]:
+    """The numbers of children's records at each step; each step is its own count, so each is hidden on its own."""
+    steps = []
+    for indicator_id, label in JOURNEY:
+        result = selectors.year_result(context["run"], indicator_id, context["year"])
+        count = result.numerator if result else None
+        hidden = disclosure.disclose_count(count, public=context["public"]).suppressed
+        steps.append({"label": label, "count": SUPPRESSED if hidden else count})
+    return steps
+
+
 @permission_required(Area.PERFORMANCE)
 def journey(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
-        steps = [
-            (label, selectors.year_result(context["run"], indicator_id, context["year"]))
-            for indicator_id, label in JOURNEY
-        ]
-        context["steps"] = [{"label": label, "count": result.numerator if result else None} for label, result in steps]
-        if request.GET.get("export") in ("csv", "xlsx"):
+        context["steps"] = _journey_steps(context)
+        if requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
-            return export_response(
+            return table_download(
+                request,
+                fmt=requested_format(request),
                 filename=f"childs-journey-{context['year']}",
                 headers=["Step", "Number"],
                 rows=[[step["label"], step["count"]] for step in context["steps"]],
-                fmt=request.GET["export"],
+                about=_about(request, context, "The child's journey"),
             )
     return render(request, "performance/journey.html", context)
 
 
 @permission_required(Area.PERFORMANCE)
 def journey_chart(request):
-    context = _dashboard_context(request)
+    context = _dashboard_context(request, log_page=False)
     if not context["run"] or not context["year"]:
         raise Http404("No data")
-    steps = [
-        (label, selectors.year_result(context["run"], indicator_id, context["year"])) for indicator_id, label in JOURNEY
-    ]
+    steps = _journey_steps(context)
     return _svg_response(
         charts.bar_chart(
             title=f"The child's journey, {periods.reporting_year_label(context['year'])}",
-            labels=[label for label, _ in steps],
-            values=[r.numerator if r else None for _, r in steps],
+            labels=[step["label"] for step in steps],
+            values=[None if step["count"] == SUPPRESSED else step["count"] for step in steps],
             value_label="children's records",
             horizontal=True,
         )
     )
+
+
+DATA_QUALITY_CHECKS = [
+    ("events_after_reference_date", "Dated after the extract's reference date"),
+    ("events_before_birth", "More than 270 days before the child's birth"),
+    ("date_inversions", "Ending before they start"),
+    ("conflicting_dates_of_birth", "Children with conflicting dates of birth"),
+    ("children_with_overlapping_plans", "Children with two plans open at once"),
+    ("rows_rejected", "Rows rejected on import"),
+]
 
 
 @permission_required(Area.PERFORMANCE)
@@ -230,31 +315,57 @@ def data_quality(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
         year_start = selectors.year_result(context["run"], "referrals", context["year"]).period_start
-        context["quality"] = (
+        quality = (
             context["run"]
             .data_quality.filter(period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year_start)
             .first()
         )
-        context["re_referrals"] = selectors.year_result(context["run"], "re_referrals_12m_pct", context["year"])
+        if quality is not None:
+            context.update(_data_quality_figures(context, quality.checks))
         context["extracts"] = Extract.objects.filter(partnership=context["partnership"], status=Extract.Status.IMPORTED)
-        if request.GET.get("export") in ("csv", "xlsx"):
-            return _data_quality_rows_download(request, context["run"].data_version, request.GET["export"])
+        if requested_format(request):
+            return _data_quality_rows_download(request, context["run"].data_version, requested_format(request))
     return render(request, "performance/data_quality.html", context)
 
 
+def _data_quality_figures(context, checks: dict) -> dict:
+    """The page's counts of records and children, each hidden on its own when small."""
+    public = context["public"]
+
+    def shown(count):
+        return SUPPRESSED if disclosure.disclose_count(count, public=public).suppressed else count
+
+    re_referrals = selectors.year_result(context["run"], "re_referrals_12m_pct", context["year"])
+    return {
+        "suspected_duplicates": shown(checks.get("suspected_duplicate_referrals")),
+        "re_referrals": _percent_with_counts(_figures(re_referrals), public),
+        "re_referrals_without_duplicates": _percent_with_counts(
+            checks.get("re_referrals_12m_pct_without_suspected_duplicates"), public
+        ),
+        "checks": [(label, shown(checks.get(key))) for key, label in DATA_QUALITY_CHECKS],
+    }
+
+
 def _data_quality_rows_download(request, data_version, fmt):
-    """The records behind the data-quality counts: child-level (pseudonymous) rows, so logged as an export."""
+    """The records behind the data-quality counts: child-level (pseudonymous) rows, for analysts only."""
     require(request.user, Area.CHILD_LEVEL, Action.EXPORT)
-    log_access(request, data_version, AccessLogEntry.Event.EXPORT, description=f"Data-quality rows of {data_version}")
     columns = ["check", "event", "child_id", "file", "sheet", "row"]
     rows = [
         [finding.get(column) for column in columns] for finding in services.data_quality_rows(data_version=data_version)
     ]
-    return export_response(
+    return table_download(
+        request,
+        fmt=fmt,
         filename=f"data-quality-rows-{data_version.pk}",
         headers=[c.replace("_", " ").title() for c in columns],
         rows=rows,
-        fmt=fmt,
+        about=About(
+            title=f"Records behind the data-quality counts of {data_version}",
+            figures="Child-level records with pseudonymous identifiers: not for publication",
+            computed_at=data_version.created_at,
+            sources=[extract.original_name for extract in data_version.extracts.order_by("uploaded_at")],
+        ),
+        record=data_version,
     )
 
 
@@ -293,24 +404,41 @@ def scorecard_neglect(request):
         context["quarters"] = [
             {
                 "label": q.label,
-                "long": selectors.whole_percent(long_plans.get(q.end)),
-                "repeat": selectors.whole_percent(repeats.get(q.end)),
+                "long": _whole_percent(long_plans.get(q.end), context["public"]),
+                "repeat": _whole_percent(repeats.get(q.end), context["public"]),
             }
             for q in quarter_list
         ]
-        context["started_neglect"] = selectors.year_result(run, "cpp_started_neglect_pct", year)
-        context["open_neglect"] = selectors.year_result(run, "cpp_open_neglect_pct", year)
+        context["started_neglect"] = _percent_with_counts(
+            _figures(selectors.year_result(run, "cpp_started_neglect_pct", year)), context["public"]
+        )
+        context["open_neglect"] = _percent_with_counts(
+            _figures(selectors.year_result(run, "cpp_open_neglect_pct", year)), context["public"]
+        )
         context["gcp2"] = _aggregate_table(context, "gcp2")
-        if request.GET.get("export") in ("csv", "xlsx"):
+        if requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
-            rows = [[q["label"], q["long"], q["repeat"]] for q in context["quarters"]]
-            return export_response(
+            rows = [
+                [q["label"], *(Percent(p) if isinstance(p, Decimal) else p for p in (q["long"], q["repeat"]))]
+                for q in context["quarters"]
+            ]
+            return table_download(
+                request,
+                fmt=requested_format(request),
                 filename=f"neglect-scorecard-{year}",
-                fmt=request.GET["export"],
+                headers=["Quarter", "Plans lasting 18 months or more", "Repeat plans within 2 years, neglect"],
                 rows=rows,
-                headers=["Quarter", "Plans lasting 18 months or more (%)", "Repeat plans within 2 years, neglect (%)"],
+                about=_about(request, context, "Neglect scorecard: long and repeat plans by quarter"),
             )
     return render(request, "performance/scorecard_neglect.html", context)
+
+
+def _whole_percent(result, public: bool):
+    """A percentage in whole numbers, or [c] when it is a percentage of a small count."""
+    figures = _percent_with_counts(_figures(result), public)
+    if figures and figures["hidden"]:
+        return SUPPRESSED
+    return selectors.whole_percent(result)
 
 
 def _aggregate_table(context, dataset_code):
@@ -333,14 +461,24 @@ def scorecard_exploitation(request):
     context["year"] = context["year"] or (latest_year.start_year if latest_year else None)
     if context["year"]:
         context["exploitation"] = _aggregate_table(context, "exploitation")
-        if context["exploitation"] and request.GET.get("export") in ("csv", "xlsx"):
+        if context["exploitation"] and requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
-            rows = [[row["label"], *[cell.display for cell in row["cells"]]] for row in context["exploitation"]["rows"]]
-            return export_response(
+            rows = [
+                [row["label"], *(SUPPRESSED if cell.suppressed else cell.value for cell in row["cells"])]
+                for row in context["exploitation"]["rows"]
+            ]
+            return table_download(
+                request,
+                fmt=requested_format(request),
                 filename=f"exploitation-scorecard-{context['year']}",
-                fmt=request.GET["export"],
-                rows=rows,
                 headers=["Measure", *context["exploitation"]["quarters"]],
+                rows=rows,
+                about=About(
+                    title=f"Exploitation scorecard, {periods.reporting_year_label(context['year'])}",
+                    figures="Sums of agencies' accepted quarterly returns; an empty cell is a quarter not returned",
+                    suppressed=context["public"],
+                    definitions_url=request.build_absolute_uri(request.path),
+                ),
             )
     return render(request, "performance/scorecard_exploitation.html", context)
 
@@ -407,15 +545,17 @@ def extract_upload(request):
 @permission_required(Area.CHILD_LEVEL)
 def extract_detail(request, pk):
     extract = get_scoped_object_or_404(Extract.objects.all(), request.user, pk=pk)
-    if request.GET.get("export") in ("csv", "xlsx"):
+    if requested_format(request):
         require(request.user, Area.CHILD_LEVEL, Action.EXPORT)
-        log_access(request, extract, AccessLogEntry.Event.EXPORT, description=f"Row errors of {extract}")
         columns = ["file", "sheet", "row", "column", "value", "expected"]
-        return export_response(
+        return table_download(
+            request,
+            fmt=requested_format(request),
             filename=f"row-errors-{extract.pk}",
             headers=[c.title() for c in columns],
             rows=[[e.get(c) for c in columns] for e in extract.row_errors],
-            fmt=request.GET["export"],
+            about=About(title=f"Rows rejected from {extract.original_name}", computed_at=extract.uploaded_at),
+            record=extract,
         )
     log_access(request, extract)
     page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
@@ -651,25 +791,33 @@ def benchmark_upload(request):
 
 @permission_required(Area.PERFORMANCE)
 def custom_period(request):
-    """Every indicator for any period, computed from the latest data version and kept with the latest run."""
+    """Every indicator for any period, computed from the latest run's data on each request and never stored."""
     context = _dashboard_context(request)
-    form = CustomPeriodForm(request.GET or None)
+    form = CustomPeriodForm(request.GET or None, may_show_small_numbers=context["perms_child_level"])
     if form.is_bound and form.is_valid() and context["run"]:
         results = services.custom_period_compute(
-            run=context["run"],
+            data_version=context["run"].data_version,
             period_from=form.cleaned_data["period_from"],
             period_to=form.cleaned_data["period_to"],
             population=form.cleaned_data["population"],
         )
-        context["rows"] = [
-            {
-                "indicator": INDICATORS[r.indicator_id],
-                "result": r,
-                "shown": selectors.display_value(INDICATORS[r.indicator_id], r),
-            }
-            for r in results
-        ]
+        context["period_label"] = results[0].period_label if results else ""
+        context["rows"] = [_custom_period_row(INDICATORS[r.indicator_id], r, context["public"]) for r in results]
     context["form"] = form
     return render(
         request, "performance/custom_period.html", context, status=400 if form.is_bound and not form.is_valid() else 200
     )
+
+
+def _custom_period_row(indicator, result, public: bool) -> dict:
+    """One indicator over the period; each is its own count, hidden on its own when small (rates excepted)."""
+    numerator = disclosure.disclose_count(result.numerator, public=public and indicator.unit != RATE)
+    denominator = disclosure.disclose_count(result.denominator, public=public and indicator.unit == PERCENT)
+    hidden = numerator.suppressed or denominator.suppressed
+    return {
+        "indicator": indicator,
+        "partial": result.partial,
+        "numerator": SUPPRESSED if numerator.suppressed else result.numerator,
+        "denominator": SUPPRESSED if denominator.suppressed else result.denominator,
+        "shown": SUPPRESSED if hidden else selectors.display_value(indicator, result),
+    }

@@ -13,17 +13,17 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from assure.core.downloads import About, Percent, requested_format, table_download
 from assure.core.forms import DATE_HINT, DateInput
 from assure.core.models import Partnership, Priority, ReportingYear
 from assure.core.pages import form_page
 from assure.core.periods import quarter
 from assure.core.permissions import Action, Area, Scope, permission_required, reach, require
-from assure.core.tables import export_response
 
 from . import selectors, services
 from .forms import ChargeRuleForm, YearForm
 from .models import ChargeRule, EvaluationResponse, Module
-from .pdf import pdf_response
+from .pdf import pdf_download
 from .views import agency_or_404, require_coordinator
 
 
@@ -40,13 +40,20 @@ def _year(request, partnership) -> tuple[YearForm, ReportingYear]:
     return form, year
 
 
-def _export(request, *, filename: str, headers: list[str], rows: list[list]):
+def _export(request, *, filename: str, headers: list[str], rows: list[list], title: str, year: ReportingYear):
     require(request.user, Area.TRAINING, Action.EXPORT)
-    return export_response(filename=filename, headers=headers, rows=rows, fmt=request.GET["export"])
+    return table_download(
+        request,
+        fmt=requested_format(request),
+        filename=filename,
+        headers=headers,
+        rows=rows,
+        about=About(title=f"{title}, {year}", definitions_url=request.build_absolute_uri(request.path)),
+    )
 
 
-def _wants_export(request) -> bool:
-    return request.GET.get("export") in ("csv", "xlsx")
+def _percent(points):
+    return None if points is None else Percent(points)
 
 
 @permission_required(Area.TRAINING)
@@ -73,9 +80,16 @@ def attendance_report(request):
         raise Http404("Set up a reporting year first.")
     module = form.cleaned_data.get("module") if form.is_bound and form.is_valid() else None
     shares = selectors.attendance_by_agency(partnership, period=year.period, module=module)
-    if _wants_export(request):
-        rows = [[share.label, share.count, share.percent] for share in shares]
-        return _export(request, filename="training-attendance", headers=["Agency", "Attended", "Share (%)"], rows=rows)
+    if requested_format(request):
+        rows = [[share.label, share.count, _percent(share.percent)] for share in shares]
+        return _export(
+            request,
+            filename="training-attendance",
+            headers=["Agency", "Attended", "Share (%)"],
+            rows=rows,
+            title=f"Training attendance by agency{f', {module}' if module else ''}",
+            year=year,
+        )
     modules = Module.objects.filter(partnership=partnership)
     summaries = selectors.module_summaries(partnership, modules, since=year.period.start, year=year.period)
     context = {
@@ -122,14 +136,21 @@ def evaluation_report(request):
         for c in selectors.before_after(modules, period=year.period)
         if c.before["knowledge"].responses or c.after["knowledge"].responses
     ]
-    if _wants_export(request):
+    if requested_format(request):
         headers = ["Module", "Measure", "Before", "Responses before", "After", "Responses after", "Attendees"]
         rows = [
             [c.module.code, label, b.value, b.responses, a.value, a.responses, c.attendees]
             for c in comparisons
             for label, b, a in c.rows()
         ]
-        return _export(request, filename="training-evaluation", headers=headers, rows=rows)
+        return _export(
+            request,
+            filename="training-evaluation",
+            headers=headers,
+            rows=rows,
+            title="Training evaluation: ratings out of 10 before and after",
+            year=year,
+        )
     context = {"form": form, "year": year, "since": since, "summaries": summaries, "comparisons": comparisons}
     return render(request, "training/report_evaluation.html", context)
 
@@ -140,7 +161,7 @@ def workforce_report(request):
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     rows = selectors.workforce_compliance(partnership, year=year)
-    if _wants_export(request):
+    if requested_format(request):
         headers = [
             "Agency",
             "Staff in referring or conference roles",
@@ -148,8 +169,15 @@ def workforce_report(request):
             "Trained (1 module and 3 hours or more)",
             "Compliance (%)",
         ]
-        data = [[r.agency.name, r.headcount, r.hours, r.trained, r.percent] for r in rows]
-        return _export(request, filename="training-workforce-compliance", headers=headers, rows=data)
+        data = [[r.agency.name, r.headcount, r.hours, r.trained, _percent(r.percent)] for r in rows]
+        return _export(
+            request,
+            filename="training-workforce-compliance",
+            headers=headers,
+            rows=data,
+            title="Workforce strategy compliance",
+            year=year,
+        )
     context = {"form": form, "year": year, "rows": rows, "minimum_hours": selectors.STRATEGY_MINIMUM_HOURS}
     return render(request, "training/report_workforce.html", context)
 
@@ -160,12 +188,14 @@ def needs_report(request):
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     needs = selectors.training_needs(partnership, year=year)
-    if _wants_export(request):
+    if requested_format(request):
         return _export(
             request,
             filename="training-needs-analysis",
             headers=selectors.NEEDS_HEADERS,
             rows=selectors.needs_rows(needs),
+            title="Training needs analysis, ranked by gap",
+            year=year,
         )
     return render(request, "training/report_needs.html", {"form": form, "year": year, "needs": needs})
 
@@ -190,7 +220,7 @@ def impact_report(request):
     statements = selectors.impact_statements(
         partnership, period=year.period, chosen_only=request.GET.get("chosen") == "yes"
     )
-    if _wants_export(request):
+    if requested_format(request):
         headers = ["Module", "Stage", "Agency", "Statement", "Chosen for the annual report"]
         rows = [
             [
@@ -202,7 +232,14 @@ def impact_report(request):
             ]
             for s in statements
         ]
-        return _export(request, filename="training-impact-statements", headers=headers, rows=rows)
+        return _export(
+            request,
+            filename="training-impact-statements",
+            headers=headers,
+            rows=rows,
+            title="Training impact statements",
+            year=year,
+        )
     context = {
         "form": form,
         "year": year,
@@ -277,8 +314,19 @@ def invoice(request, agency_pk, start_year, number, fmt):
         raise Http404("Invoices come as CSV, Excel or PDF")
     rows = services.invoice_rows(agency=agency, quarter=period)
     filename = f"training-invoice-{agency.pk}-{period.label.replace(' ', '-')}"
+    description = f"Training invoice for {agency}, {period.label}"
     if fmt == "pdf":
         total = sum((row[-1] for row in rows), start=Decimal("0.00"))
         context = {"agency": agency, "period": period, "rows": rows, "total": total, "issued": date.today()}
-        return pdf_response(request, "training/invoice_pdf.html", context, filename)
-    return export_response(filename=filename, headers=services.INVOICE_HEADERS, rows=rows, fmt=fmt)
+        return pdf_download(
+            request, "training/invoice_pdf.html", context, filename=filename, record=agency, description=description
+        )
+    return table_download(
+        request,
+        fmt=fmt,
+        filename=filename,
+        headers=services.INVOICE_HEADERS,
+        rows=rows,
+        about=About(title=description),
+        record=agency,
+    )

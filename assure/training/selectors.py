@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from assure.core.downloads import Percent
 from assure.core.models import Agency, Priority
 from assure.core.periods import Period
 
@@ -300,8 +301,8 @@ def needs_rows(needs: list[Need]) -> list[list]:
             need.target,
             need.trained,
             need.gap,
-            need.coverage,
-            need.non_attendance,
+            None if need.coverage is None else Percent(need.coverage),
+            None if need.non_attendance is None else Percent(need.non_attendance),
             need.gain,
         ]
         for rank, need in enumerate(needs, start=1)

@@ -44,7 +44,7 @@ from .models import (
     WaiverStatus,
     WorkforceHeadcount,
 )
-from .pdf import pdf_response
+from .pdf import pdf_download
 
 
 def is_coordinator(user) -> bool:
@@ -431,7 +431,14 @@ def certificate(request, pk):
 @permission_required(Area.TRAINING)
 def certificate_pdf(request, pk):
     booking = _attended_booking_or_404(request, pk)
-    return pdf_response(request, "training/certificate_pdf.html", {"booking": booking}, f"certificate-{booking.pk}")
+    return pdf_download(
+        request,
+        "training/certificate_pdf.html",
+        {"booking": booking},
+        filename=f"certificate-{booking.pk}",
+        record=booking,
+        description=f"Certificate for {booking}",
+    )
 
 
 @public

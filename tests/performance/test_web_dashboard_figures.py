@@ -1,8 +1,12 @@
 """The demo partnership's dashboard reproduces Appendix 3 of the 2019-20 annual report."""
 
+import csv
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from assure.core.permissions import Role
 from assure.performance import selectors
@@ -57,11 +61,17 @@ def test_the_icpc_conversion_and_referral_count_match_the_report(demo, db):
     assert round(without["value"]) == 22
 
 
-def test_the_published_view_hides_small_counts(demo, client, db):
-    from assure.core.models import Partnership, User
+def demo_user(role):
+    from assure.core.models import User
 
-    analyst = User.objects.filter(role_assignments__role=Role.ANALYST).first()
-    client.force_login(analyst)
+    return User.objects.filter(role_assignments__role=role, is_demo_account=True).first()
+
+
+@pytest.fixture
+def small_count(demo, db):
+    """A quarter's count of 1 to 4 children in the demo, and the area page and year that show it."""
+    from assure.core.models import Partnership
+
     run = selectors.latest_run(Partnership.current())
     small = run.results.filter(
         period_kind=IndicatorResult.PeriodKind.QUARTER,
@@ -71,17 +81,114 @@ def test_the_published_view_hides_small_counts(demo, client, db):
         indicator_id__in=list(INDICATORS),
     ).first()
     assert small is not None, "the demo has a small count to hide"
-    area = INDICATORS[small.indicator_id].area
-    internal = client.get(
-        reverse("performance:area", args=[area]),
-        {"year": small.period_start.year if small.period_start.month >= 4 else small.period_start.year - 1},
-    )
-    published = client.get(
-        reverse("performance:area", args=[area]), {"year": internal.context["year"], "view": "published"}
-    )
-    assert "[c]" not in internal.content.decode()
-    assert "[c]" in published.content.decode()
-    assert "Internal view: not suppressed" in internal.content.decode()
+    year = small.period_start.year if small.period_start.month >= 4 else small.period_start.year - 1
+    return small, reverse("performance:area", args=[INDICATORS[small.indicator_id].area]), year
+
+
+def figure_rows(response, indicator_id):
+    """The rows of one indicator in a CSV download of an area's figures."""
+    title = INDICATORS[indicator_id].title
+    rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    return [row for row in rows if row[0] == title]
+
+
+@pytest.mark.parametrize("role", [Role.SCRUTINEER, Role.AGENCY_LEAD, Role.LEAD_PARTNER, Role.ANALYST])
+def test_every_role_opens_the_figures_with_small_numbers_hidden(client, small_count, role):
+    small, page, year = small_count
+    client.force_login(demo_user(role))
+    html = client.get(page, {"year": year}).content.decode()
+    table = html[html.index(f'id="indicator-{small.indicator_id}"') :]
+    quarter_row = table[table.index(f">{small.period_label}<") :].split("</tr>")[0]
+    assert "[c]" in quarter_row and f">{small.numerator}<" not in quarter_row
+    assert "Counts of children or individuals from 1 to 4 are shown as [c]" in html
+
+
+@pytest.mark.parametrize("role", [Role.SCRUTINEER, Role.ANALYST])
+def test_downloads_open_with_small_numbers_hidden(client, small_count, role):
+    small, page, year = small_count
+    client.force_login(demo_user(role))
+    csv_rows = figure_rows(client.get(page, {"year": year, "export": "csv"}), small.indicator_id)
+    [quarter] = [row for row in csv_rows if row[2] == small.period_label]
+    assert quarter[3] == "[c]" and quarter[5] == "[c]"
+
+    workbook = load_workbook(io.BytesIO(client.get(page, {"year": year, "export": "xlsx"}).content))
+    sheet = workbook.worksheets[0]
+    [cells] = [
+        row
+        for row in sheet.iter_rows(min_row=2)
+        if row[0].value == INDICATORS[small.indicator_id].title and row[2].value == small.period_label
+    ]
+    assert (cells[3].value, cells[3].data_type) == ("[c]", "s")
+    about = dict(workbook["About this data"].iter_rows(values_only=True))
+    assert about["Small numbers"].startswith("Counts of children or individuals from 1 to 4 are shown as [c]")
+
+
+def test_an_agency_lead_cannot_download_the_figures_at_all(client, small_count):
+    small, page, year = small_count
+    client.force_login(demo_user(Role.AGENCY_LEAD))
+    assert client.get(page, {"year": year, "export": "csv"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.SCRUTINEER, Role.AGENCY_LEAD, Role.LEAD_PARTNER, Role.PARTNERSHIP_ADMIN])
+def test_showing_small_numbers_is_refused_to_everyone_but_the_analyst(client, small_count, role):
+    from assure.core.models import AccessLogEntry
+
+    small, page, year = small_count
+    client.force_login(demo_user(role))
+    page_response = client.get(page, {"year": year, "small_numbers": "show"})
+    assert page_response.status_code == 403
+    assert "Only people who may see child-level data can show small numbers" in page_response.content.decode()
+    download = client.get(page, {"year": year, "small_numbers": "show", "export": "csv"})
+    assert download.status_code == 403
+    assert client.get(reverse("performance:journey"), {"small_numbers": "show"}).status_code == 403
+    assert "Show small numbers" not in client.get(page, {"year": year}).content.decode()
+    assert not AccessLogEntry.objects.filter(event="export").exists()
+
+
+def test_the_analyst_may_show_small_numbers_and_each_page_and_download_is_logged(client, small_count):
+    from assure.core.models import AccessLogEntry
+
+    small, page, year = small_count
+    analyst = demo_user(Role.ANALYST)
+    client.force_login(analyst)
+    logged = AccessLogEntry.objects.filter(user=analyst).exclude(event="sign_in")
+    assert "Show small numbers (not for publication)" in client.get(page, {"year": year}).content.decode()
+    assert not logged.exists()
+
+    shown = client.get(page, {"year": year, "small_numbers": "show"}).content.decode()
+    table = shown[shown.index(f'id="indicator-{small.indicator_id}"') :]
+    quarter_row = table[table.index(f">{small.period_label}<") :].split("</tr>")[0]
+    assert "[c]" not in quarter_row and f">{small.numerator}<" in quarter_row
+    assert "Small numbers shown: not suppressed and not for publication." in shown
+    [page_entry] = logged
+    assert (page_entry.event, page_entry.object_repr) == ("view", f"Small numbers shown on {page}")
+
+    download = client.get(page, {"year": year, "small_numbers": "show", "export": "csv"})
+    [quarter] = [row for row in figure_rows(download, small.indicator_id) if row[2] == small.period_label]
+    assert quarter[3] == str(small.numerator)
+    [export_entry] = logged.filter(event="export")
+    assert export_entry.object_repr.endswith("small numbers shown)")
+    assert logged.all().count() == 2
+
+
+def test_a_custom_period_is_computed_on_request_suppressed_and_never_stored(client, demo, db):
+    scrutineer = demo_user(Role.SCRUTINEER)
+    client.force_login(scrutineer)
+    stored = IndicatorResult.objects.count()
+    period = {"period_from": "01/04/2019", "period_to": "07/04/2019", "population": "46950"}
+    response = client.get(reverse("performance:custom-period"), period)
+    assert response.status_code == 200
+    assert IndicatorResult.objects.count() == stored
+    rows = {row["indicator"].id: row for row in response.context["rows"]}
+    small = [row for row in rows.values() if row["numerator"] == "[c]"]
+    assert small, "a week's counts include small ones, hidden"
+    assert all(row["shown"] == "[c]" for row in small)
+    assert client.get(reverse("performance:custom-period"), {**period, "small_numbers": "show"}).status_code == 403
+
+    client.force_login(demo_user(Role.ANALYST))
+    shown = client.get(reverse("performance:custom-period"), {**period, "small_numbers": "show"})
+    assert not [row for row in shown.context["rows"] if row["numerator"] == "[c]"]
+    assert IndicatorResult.objects.count() == stored
 
 
 @pytest.mark.parametrize(

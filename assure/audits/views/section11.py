@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assure.core.access import log_access
+from assure.core.downloads import About, file_download, requested_format, table_download
 from assure.core.models import Partnership
 from assure.core.pages import service_form_page
 from assure.core.permissions import (
@@ -21,7 +20,6 @@ from assure.core.permissions import (
     require,
     scoped,
 )
-from assure.core.tables import export_response
 
 from .. import movement, selectors, services
 from ..forms import (
@@ -157,12 +155,13 @@ def evidence_upload(request, pk):
 @permission_required(Area.AUDITS)
 def evidence_download(request, pk):
     evidence = get_scoped_object_or_404(EvidenceFile.objects.all(), request.user, pk=pk)
-    log_access(request, evidence, description=f"Evidence {evidence.original_name} ({evidence.answer})")
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
+    return file_download(
+        request,
+        content=evidence.file.open("rb"),
         filename=evidence.original_name,
         content_type=evidence.content_type,
+        description=f"Evidence {evidence.original_name} ({evidence.answer})",
+        record=evidence,
     )
 
 
@@ -298,10 +297,20 @@ def movement_analysis(request):
     # An agency lead sees their own agency's movement only, never another agency's ratings.
     agencies = None if granted.scope == Scope.PARTNERSHIP else partnership.agencies.filter(pk__in=granted.agency_ids)
     result = movement.movement(start, end, agencies) if start and end else None
-    if result and request.GET.get("export") in ("csv", "xlsx"):
+    if result and requested_format(request):
         require(request.user, Area.AUDITS, Action.EXPORT)
         headers, rows = movement.export_rows(result)
-        return export_response(filename="section-11-movement", headers=headers, rows=rows, fmt=request.GET["export"])
+        return table_download(
+            request,
+            fmt=requested_format(request),
+            filename="section-11-movement",
+            headers=headers,
+            rows=rows,
+            about=About(
+                title=f"Section 11 movement in ratings, {result.start.label} to {result.end.label}",
+                definitions_url=request.build_absolute_uri(request.path),
+            ),
+        )
     return render(
         request,
         "audits/section11_movement.html",

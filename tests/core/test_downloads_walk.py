@@ -1,0 +1,264 @@
+"""Every download Assure offers leaves exactly one access-log entry, and every Excel file has typed cells.
+
+The walk starts from every URL pattern that needs no record, then follows every link on the pages it
+reaches, as the partnership admin and as the analyst (between them, every download is permitted to one).
+It requests each download a page offers (``?export=csv|xlsx`` on lists, reports and dashboards, and the
+dedicated download URLs: invoices, certificates, evidence) and checks what came back. It fails for a URL
+pattern that it never reached, unless that pattern is listed below with the reason.
+"""
+
+import io
+import re
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from openpyxl import load_workbook
+
+from assure.actions.models import Action
+from assure.audits.models import EvidenceFile, Section11Answer
+from assure.core.downloads import ABOUT_SHEET
+from assure.core.models import AccessLogEntry, User
+from assure.core.permissions import Role
+from assure.performance.models import Extract
+from assure.training.models import Booking
+from tests.audits.builders import PDF_BYTES
+
+# Patterns the walk does not reach, and why; none offers a download.
+NOT_REACHED = {
+    "core:sign-in": "the sign-in page, reached signed out",
+    "core:sign-out": "a POST from the header's button",
+    "core:two-factor-qr-code": "an image drawn inside the set-up page while a set-up is in progress",
+    "core:two-factor-verify": "reached by redirect after sign-in",
+    "core:role-end": "a POST from the person's page",
+    "password_reset": "reached signed out",
+    "password_reset_done": "reached signed out",
+    "password_reset_confirm": "a link in an email",
+    "password_reset_complete": "reached signed out",
+    "password_change_done": "reached by redirect after changing a password",
+    "performance:run-publish": "a POST from the dashboard",
+    "performance:indicator-chart": "an image drawn inside an area page",
+    "performance:journey-chart": "an image drawn inside the journey page",
+    "performance:return-accept": "a POST from the return's page",
+    "actions:action-closure-approve": "a POST from the action's page",
+    "actions:action-closure-refuse": "a POST from the action's page",
+    "training:course-book": "a POST from the course page",
+    "training:booking-cancel": "a POST from the booking page",
+    "training:evaluate": "a single-use link in an email",
+    "training:impact-choose": "a POST from the impact report",
+    "audits:section11-return-submit": "a POST from the return's page",
+    "audits:section11-evidence-remove": "a POST from the answer's page",
+    "audits:education-chase": "a POST from the audit's page",
+    "training:booking-decide": "a POST from the booking's page",
+    "training:waiver-decide": "a POST from the booking's page",
+    "performance:target-edit": "no page links to it: the target list has no link column",
+    "performance:returns-upload": "no page links to it",
+    "audits:standard-add": "offered only for a framework not yet in use; the demo's are all in use",
+    "audits:standard-edit": "offered only for a framework not yet in use; the demo's are all in use",
+    "audits:section11-return-reopen": "offered only on a submitted return, past the first returns the walk opens",
+    "audits:section11-answer-moderate": "offered only on a submitted return, past the first returns the walk opens",
+    "audits:education-return": "offered only for a provider yet to return, past the first audits the walk opens",
+}
+
+# Downloads the demo must offer, so a download that quietly disappears from its page fails the walk.
+EXPECTED_DOWNLOADS = {
+    "core:agency-list",
+    "core:person-list",
+    "core:audit-trail",
+    "core:access-log",
+    "actions:action-list",
+    "actions:my-actions",
+    "audits:education-providers",
+    "audits:section11-movement",
+    "audits:section11-evidence",
+    "training:course-list",
+    "training:booking-list",
+    "training:report-attendance",
+    "training:report-evaluation",
+    "training:report-workforce",
+    "training:report-needs",
+    "training:report-impact",
+    "training:invoice",
+    "training:certificate-pdf",
+    "performance:area",
+    "performance:journey",
+    "performance:scorecard-neglect",
+    "performance:scorecard-exploitation",
+    "performance:data-quality",
+    "performance:extract-list",
+    "performance:extract-detail",
+    "performance:target-list",
+    "performance:benchmark-list",
+    "performance:return-list",
+}
+
+# Columns that hold identifiers (a school's URN, a module's code "6") or raw uploaded values: text by design.
+TEXT_COLUMNS = {"URN", "Module", "Child Id", "Value", "Record", "Page", "Address"}
+LOOKS_NUMERIC = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
+PAGES_PER_PATTERN = 2
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if href and not href.startswith(("#", "mailto:", "http:", "https:")):
+                self.hrefs.append(href)
+
+
+def all_patterns(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def seeds() -> list[str]:
+    urls = []
+    for name in all_patterns():
+        try:
+            urls.append(reverse(name))
+        except NoReverseMatch:
+            continue  # needs a record: reached through links
+    return urls
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=folder):
+        call_command("demo", stdout=open("/dev/null", "w"))
+        yield
+        call_command("flush", "--no-input")
+
+
+def dedicated_downloads() -> list[str]:
+    """What the demo lacks for every download to be offered, and the download pages a short walk may not reach.
+
+    The demo's extracts have no rejected rows and the business manager owns no action; evidence files
+    and certificates hang off records deep in their journeys.
+    """
+    admin = User.objects.filter(role_assignments__role=Role.PARTNERSHIP_ADMIN, is_demo_account=True).first()
+    Action.objects.filter(pk=Action.objects.order_by("pk").values("pk")[:1]).update(owner=admin)
+    Extract.objects.update(
+        row_errors=[{"file": "list3.csv", "sheet": "", "row": 4, "column": "Date of Referral", "value": "31/02/2019"}]
+    )
+    answer = Section11Answer.objects.order_by("pk").first()
+    evidence = EvidenceFile(
+        answer=answer,
+        stored_name="walk-evidence.pdf",
+        original_name="Safeguarding policy.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_by=User.objects.filter(role_assignments__role=Role.AGENCY_LEAD).first(),
+    )
+    evidence.file.save("walk-evidence.pdf", ContentFile(PDF_BYTES), save=False)
+    evidence.save()
+    attended = Booking.objects.filter(attendance="attended").order_by("pk").first()
+    return [evidence.get_absolute_url(), reverse("training:certificate", args=[attended.pk])]
+
+
+def is_attachment(response) -> bool:
+    return response.get("Content-Disposition", "").startswith("attachment")
+
+
+def excel_problems(url, content: bytes) -> list[str]:
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    problems = []
+    if sheet.freeze_panes != "A2":
+        problems.append(f"{url}: header row not frozen")
+    if ABOUT_SHEET not in book.sheetnames:
+        problems.append(f"{url}: no '{ABOUT_SHEET}' sheet")
+    rows = list(sheet.iter_rows())
+    headers = [cell.value for cell in rows[0]] if rows else []
+    if any(cell.column_letter not in sheet.column_dimensions for cell in (rows[0] if rows else [])):
+        problems.append(f"{url}: column widths not set")
+    for row in rows[1:]:
+        for header, cell in zip(headers, row, strict=False):
+            if cell.data_type == "f":
+                problems.append(f"{url}: formula in {cell.coordinate}")
+            elif (
+                cell.data_type == "s"
+                and header not in TEXT_COLUMNS
+                and isinstance(cell.value, str)
+                and LOOKS_NUMERIC.match(cell.value)
+            ):
+                problems.append(f"{url}: number stored as text in {header!r}: {cell.value!r}")
+    return problems
+
+
+def walk(client, user, start: list[str]):
+    """Visit pages breadth first (at most a few per pattern) and request every download they offer."""
+    queue, seen = deque(start), set()
+    visited, downloads, problems = Counter(), {}, []
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        parts = urlsplit(url)
+        try:
+            name = resolve(parts.path).view_name
+        except Resolver404:
+            continue
+        offered = "export" in parse_qs(parts.query)
+        if not offered and visited[name] >= PAGES_PER_PATTERN:
+            continue
+        visited[name] += 1
+        last_entry = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        response = client.get(url)
+        if is_attachment(response):
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            entries = list(AccessLogEntry.objects.filter(pk__gt=last_entry))
+            downloads.setdefault(name, []).append(url)
+            if len(entries) != 1:
+                problems.append(f"{url}: {len(entries)} access-log entries, expected 1")
+            elif (entries[0].user_id, entries[0].event) != (user.pk, AccessLogEntry.Event.EXPORT):
+                problems.append(f"{url}: logged as {entries[0].event} by {entries[0].user_label}")
+            if "spreadsheetml" in response["Content-Type"]:
+                problems.extend(excel_problems(url, content))
+            continue
+        if offered and response.status_code == 200:
+            problems.append(f"{url}: a download link that gives back a page")
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            links = Links()
+            links.feed(response.content.decode())
+            queue.extend(urljoin(url, href).split("#")[0] for href in links.hrefs)
+    return visited, downloads, problems
+
+
+def test_every_download_is_logged_once_and_every_workbook_is_typed(demo, client, db):
+    extra = dedicated_downloads()
+    reached, offered, problems = Counter(), {}, []
+    for role in (Role.PARTNERSHIP_ADMIN, Role.ANALYST):
+        user = User.objects.filter(role_assignments__role=role, is_demo_account=True).first()
+        client.force_login(user)
+        visited, downloads, found = walk(client, user, seeds() + extra)
+        reached.update(visited)
+        problems.extend(found)
+        for name, urls in downloads.items():
+            offered.setdefault(name, []).extend(urls)
+
+    assert problems == [], "\n".join(problems)
+    missing = EXPECTED_DOWNLOADS - set(offered)
+    assert missing == set(), f"downloads the demo no longer offers: {sorted(missing)}"
+    unreached = set(all_patterns()) - set(reached) - set(NOT_REACHED)
+    assert unreached == set(), f"no link reaches these patterns; say why in NOT_REACHED: {sorted(unreached)}"
+    formats = {
+        urlsplit(url).query.split("export=")[-1] for urls in offered.values() for url in urls if "export=" in url
+    }
+    assert formats == {"csv", "xlsx"}
