@@ -165,9 +165,9 @@ class StaffBookingForm(BookingForm):
         self.fields["workforce_role"].label = "Their role in safeguarding"
         self.fields["job_title"].label = "Their job title"
         self.fields["manager"].label = "Their line manager"
-        self.fields["manager"].help_text = (
-            "Someone from the same agency, asked three months after the course what difference it has made."
-        )
+        self.fields[
+            "manager"
+        ].help_text = "Someone from the same agency, asked three months after the course what difference it has made."
 
     def clean(self):
         cleaned = super().clean()

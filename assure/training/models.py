@@ -254,17 +254,16 @@ class Booking(AuditedModel):
     def clean(self):
         if self.manager_id and not self.manager_may_evaluate():
             raise ValidationError(
-                {"manager": "Choose a line manager who can sign in, from the delegate's agency, other than the delegate."}
+                {
+                    "manager": "Choose a line manager who can sign in, from the delegate's agency, other than the delegate."
+                }
             )
 
     def manager_may_evaluate(self) -> bool:
         """The manager's evaluation goes only to someone active in the booking's agency who is not the delegate."""
         manager = self.manager
         return bool(
-            manager
-            and manager.is_active
-            and manager.agency_id == self.agency_id
-            and manager.pk != self.delegate_id
+            manager and manager.is_active and manager.agency_id == self.agency_id and manager.pk != self.delegate_id
         )
 
     def get_absolute_url(self):

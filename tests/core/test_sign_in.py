@@ -3,7 +3,6 @@ import time
 from django.urls import reverse
 
 from assure.core.middleware import SIGNED_IN_AT
-
 from assure.core.models import AccessLogEntry
 from tests.conftest import PASSWORD
 
