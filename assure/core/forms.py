@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .models import Agency, Partnership, Priority, ReportingYear, User
 from .notify import notify
-from .permissions import Role
+from .permissions import TWO_FACTOR_ROLES, Role
 
 _WIDGET_CLASSES = {
     "select": "govuk-select",
@@ -272,7 +272,14 @@ class RoleAssignmentForm(forms.Form):
     def __init__(self, *args, person: User, roles, agencies, lead_partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        self.fields["role"].choices = [
+            (role.value, f"{role.label} (needs approval)" if role in TWO_FACTOR_ROLES else role.label) for role in roles
+        ]
+        if any(role in TWO_FACTOR_ROLES for role in roles):
+            self.fields["role"].help_text = (
+                "A role that needs approval gives no access until another partnership admin or a lead safeguarding "
+                "partner approves it."
+            )
         self.fields["agency"].queryset = agencies
         self.fields["delegate_for"].queryset = lead_partners.exclude(pk=person.pk)
         if len(roles) == 1:
