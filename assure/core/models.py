@@ -370,12 +370,6 @@ class PrivilegedGrantQuerySet(AuditedQuerySet):
             approved_at__isnull=True, refused_at__isnull=True, requested_at__gt=now - PrivilegedGrant.LAPSES_AFTER
         )
 
-    def lapsed(self, now: datetime | None = None):
-        now = now or timezone.now()
-        return self.filter(
-            approved_at__isnull=True, refused_at__isnull=True, requested_at__lte=now - PrivilegedGrant.LAPSES_AFTER
-        )
-
 
 class PrivilegedGrant(AuditedModel):
     """A request to give someone a role that needs a second factor.

@@ -41,8 +41,13 @@ def people_editable_by(user) -> QuerySet[User]:
 
 
 def may_change_email_of(user, person: User) -> bool:
-    """Whether ``user`` may change ``person``'s address for them: a partnership admin. Everyone changes their own from Account."""
-    return can(user, Area.PEOPLE, Action.APPROVE) and people_editable_by(user).filter(pk=person.pk).exists()
+    """Whether ``user`` may change ``person``'s address for them: a partnership admin. Everyone changes their own
+    from Account, where their password is asked for."""
+    return (
+        person != user
+        and can(user, Area.PEOPLE, Action.APPROVE)
+        and people_editable_by(user).filter(pk=person.pk).exists()
+    )
 
 
 def roles_grantable_by(user) -> list[Role]:

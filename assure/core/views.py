@@ -1,5 +1,6 @@
 from base64 import b32encode
 from dataclasses import asdict
+from datetime import date
 from urllib.parse import urlencode
 
 import segno
@@ -333,8 +334,32 @@ def _role_form(request, person, data=None):
         roles=roles_grantable_by(request.user),
         agencies=Agency.objects.filter(active=True),
         lead_partners=holders_of(Role.LEAD_PARTNER),
-        initial=request.session.get(ROLE_REQUEST, {}).get(str(person.pk)),
+        initial=_role_terms_kept(request, person),
     )
+
+
+def _keep_role_terms(request, person, cleaned: dict) -> None:
+    """Keep a role form's answers in the session between the form and the check page."""
+    request.session[ROLE_REQUEST] = {
+        str(person.pk): {
+            "role": cleaned["role"],
+            "agency": cleaned["agency"].pk if cleaned.get("agency") else None,
+            "delegate_for": cleaned["delegate_for"].pk if cleaned.get("delegate_for") else None,
+            "started_on": cleaned["started_on"].isoformat(),
+        }
+    }
+
+
+def _role_terms_kept(request, person) -> dict | None:
+    kept = request.session.get(ROLE_REQUEST, {}).get(str(person.pk))
+    if kept is None:
+        return None
+    return {
+        "role": kept["role"],
+        "agency": Agency.objects.filter(pk=kept["agency"]).first(),
+        "delegate_for": User.objects.filter(pk=kept["delegate_for"]).first(),
+        "started_on": date.fromisoformat(kept["started_on"]),
+    }
 
 
 @permission_required(Area.PEOPLE, Action.EDIT)
@@ -343,7 +368,7 @@ def role_add(request, pk):
     form = _role_form(request, person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         if needs_approval(form.cleaned_data["role"]):
-            request.session[ROLE_REQUEST] = {str(person.pk): _role_terms(form.cleaned_data)}
+            _keep_role_terms(request, person, form.cleaned_data)
             return redirect("core:role-check", pk=person.pk)
         try:
             services.role_give(person=person, given_by=request.user, **form.cleaned_data)
@@ -360,28 +385,17 @@ def role_add(request, pk):
     )
 
 
-def _role_terms(cleaned: dict) -> dict:
-    """A role form's answers as the session can keep them between the form and the check page."""
-    return {
-        "role": cleaned["role"],
-        "agency": cleaned["agency"].pk if cleaned.get("agency") else None,
-        "delegate_for": cleaned["delegate_for"].pk if cleaned.get("delegate_for") else None,
-        "started_on": cleaned["started_on"].isoformat(),
-    }
-
-
 @permission_required(Area.PEOPLE, Action.EDIT)
 def role_check(request, pk):
     """Check your answers before asking for a role that needs another person's approval."""
     person = get_object_or_404(people_editable_by(request.user), pk=pk)
-    terms = request.session.get(ROLE_REQUEST, {}).get(str(person.pk))
-    form = _role_form(request, person, terms) if terms else None
-    if form is None or not form.is_valid() or not needs_approval(form.cleaned_data["role"]):
+    terms = _role_terms_kept(request, person)
+    if terms is None or not needs_approval(terms["role"]):
         return redirect("core:role-add", pk=person.pk)
     error = None
     if request.method == "POST":
         try:
-            grant = services.grant_request(person=person, requested_by=request.user, **form.cleaned_data)
+            grant = services.grant_request(person=person, requested_by=request.user, **terms)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
@@ -392,8 +406,8 @@ def role_check(request, pk):
         "core/role_check.html",
         {
             "person": person,
-            "terms": form.cleaned_data,
-            "role_label": Role(form.cleaned_data["role"]).label,
+            "terms": terms,
+            "role_label": Role(terms["role"]).label,
             "error": error,
         },
         status=400 if error else 200,
