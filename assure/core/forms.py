@@ -189,8 +189,8 @@ class PersonCreateForm(forms.Form):
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency")
     can_sign_in = forms.TypedChoiceField(
-        label="Can they sign in to Assure?",
-        choices=[("yes", "Yes, send them an invitation"), ("no", "No, keep a record of them only")],
+        label="Access to Assure",
+        choices=[("yes", "They can sign in: email them an invitation"), ("no", "They cannot sign in: a record of them only")],
         coerce=lambda answer: answer == "yes",
         widget=forms.RadioSelect,
         initial="yes",
