@@ -190,7 +190,10 @@ class PersonCreateForm(forms.Form):
     agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency")
     can_sign_in = forms.TypedChoiceField(
         label="Access to Assure",
-        choices=[("yes", "They can sign in: email them an invitation"), ("no", "They cannot sign in: a record of them only")],
+        choices=[
+            ("yes", "They can sign in: email them an invitation"),
+            ("no", "They cannot sign in: a record of them only"),
+        ],
         coerce=lambda answer: answer == "yes",
         widget=forms.RadioSelect,
         initial="yes",

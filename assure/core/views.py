@@ -697,15 +697,15 @@ class PasswordResetTokens(PasswordResetTokenGenerator):
 password_reset_tokens = PasswordResetTokens()
 
 
-@public
-def password_reset(request):
-    return auth_views.PasswordResetView.as_view(
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
         form_class=NotifyingPasswordResetForm,
         token_generator=password_reset_tokens,
         template_name="registration/password_reset_form.html",
         email_template_name="registration/password_reset_email.txt",
         subject_template_name="registration/password_reset_subject.txt",
-    )(request)
+    )
+)
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
