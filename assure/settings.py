@@ -1,7 +1,7 @@
 """Assure's one settings module, driven by environment variables.
 
 ASSURE_ENV chooses the posture:
-- ``production``: everything secure; SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must be set.
+- ``production``: everything secure; SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) must be set.
 - ``demo``: the local demonstration (``make run``): production-like, but served over
   plain HTTP on 127.0.0.1 and with demo users excused from two-factor sign-in.
 - ``dev``: a developer's machine: DEBUG on, two-factor sign-in not required.
@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "assure.core.middleware.CurrentActorMiddleware",
+    "assure.core.middleware.NotStoredMiddleware",
+    "assure.core.middleware.SessionLifetimeMiddleware",
     "assure.core.middleware.SignInRequiredMiddleware",
     "assure.core.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -118,6 +120,9 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "assure.core.forms.GovukFormRenderer"
 
+if PRODUCTION and not os.environ.get("DATABASE_URL"):
+    # Never a silent fall back to a SQLite file beside the code: production data lives in PostgreSQL.
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://…)")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'assure.sqlite3'}"),
@@ -157,15 +162,44 @@ LOGIN_URL = "core:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:sign-in"
 
-# Lock an account (by username and address together) after repeated failures.
+# Lock-out (decisions.md section 1): after 5 failures for one account from one address, that pair is
+# refused for 1, 2, 4… minutes up to an hour (assure.core.lockout tells django-axes how long); other
+# addresses are unaffected, so nobody can lock a person out from elsewhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("ASSURE_SIGN_IN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("ASSURE_LOCKOUT_HOURS", "1"))
+AXES_COOLOFF_TIME = "assure.core.lockout.refusal_period"
+AXES_HANDLER = "assure.core.lockout.ProgressiveLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "assure.core.lockout.locked_out_response"
+AXES_USERNAME_CALLABLE = "assure.core.lockout.account_name"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lock-out is not another failure: the next refusal doubles only after a
+# wrong password once the pair may try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ASSURE_PROXY_COUNT", "1" if PRODUCTION else "0"))
+
+
+def proxy_settings(proxy_count: int) -> dict:
+    """How the client's address is read behind ``proxy_count`` reverse proxies (django-ipware, through axes).
+
+    nginx sets ``X-Forwarded-For`` to ``$remote_addr``, and each proxy in front of it appends the address it
+    saw, so the client is the ``proxy_count``-th address from the right. django-ipware counts only the proxies
+    listed in the header (one fewer) and, not strict, ignores anything a client put further left. With no
+    proxy, headers are never trusted.
+    """
+    if proxy_count <= 0:
+        return {"AXES_IPWARE_PROXY_COUNT": None, "AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"]}
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+    }
+
+
+ASSURE_PROXY_COUNT = int(os.environ.get("ASSURE_PROXY_COUNT", "1" if PRODUCTION else "0"))
+AXES_IPWARE_PROXY_COUNT = proxy_settings(ASSURE_PROXY_COUNT)["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = proxy_settings(ASSURE_PROXY_COUNT)["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_ORDER = "left-most"
+IPWARE_STRICT = False
 
 # Two-factor sign-in is required for the roles that see child-level or sensitive records.
 ASSURE_TWO_FACTOR_REQUIRED = _env_bool("ASSURE_TWO_FACTOR_REQUIRED", ASSURE_ENV in ("production", "demo"))
@@ -173,6 +207,8 @@ OTP_TOTP_ISSUER = os.environ.get("ASSURE_TOTP_ISSUER", "Assure")
 
 # Idle timeout: the session cookie is renewed on every request and lapses after this many minutes.
 SESSION_COOKIE_AGE = int(os.environ.get("ASSURE_IDLE_TIMEOUT_MINUTES", "30")) * 60
+# Absolute lifetime: however busy, a session ends this many hours after signing in.
+ASSURE_SESSION_MAX_HOURS = float(os.environ.get("ASSURE_SESSION_MAX_HOURS", "12"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,26 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .core import views as core_views
 from .core.middleware import public
 
 password_reset_views = [
-    path(
-        "password-reset/",
-        public(
-            auth_views.PasswordResetView.as_view(
-                template_name="registration/password_reset_form.html",
-                email_template_name="registration/password_reset_email.txt",
-                subject_template_name="registration/password_reset_subject.txt",
-            )
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", core_views.password_reset, name="password_reset"),
     path("password-reset/sent/", public(auth_views.PasswordResetDoneView.as_view()), name="password_reset_done"),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        public(auth_views.PasswordResetConfirmView.as_view()),
-        name="password_reset_confirm",
-    ),
+    path("password-reset/<uidb64>/<token>/", core_views.password_reset_confirm, name="password_reset_confirm"),
     path(
         "password-reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"
     ),

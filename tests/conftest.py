@@ -27,8 +27,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def isolated_settings(settings, tmp_path):
-    """Background tasks run at once, and files (uploads, Parquet data) go to the test's own folder."""
+    """Background tasks run at once, passwords hash cheaply, and files (uploads, Parquet data) go to the test's own folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
     settings.VAR_DIR = tmp_path / "var"
     settings.STORAGES = {
         **settings.STORAGES,

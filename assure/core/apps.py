@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects audit and sign-in receivers)
+        from . import checks, signals  # noqa: F401  (registers system checks; connects audit and sign-in receivers)

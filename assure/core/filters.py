@@ -1,8 +1,9 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 
 from .forms import DATE_HINT, DateInput
-from .models import AccessLogEntry, Agency, AuditEntry, Sector, User
+from .models import AccessLogEntry, Agency, AuditEntry, RoleAssignment, Sector, User
 from .permissions import Role
 
 
@@ -36,7 +37,8 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["agency", "role"]
 
     def filter_role(self, queryset, name, value):
-        return queryset.filter(role_assignments__role=value, role_assignments__ended_on__isnull=True).distinct()
+        holding = RoleAssignment.objects.active_on(timezone.localdate()).filter(role=value)
+        return queryset.filter(pk__in=holding.values("user"))
 
 
 class DateRangeFilterSet(django_filters.FilterSet):

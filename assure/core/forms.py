@@ -5,12 +5,16 @@ field with its label, hint and error message, in GOV.UK classes.
 """
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
-from .models import Agency, Partnership, Priority, ReportingYear, RoleAssignment, User
-from .permissions import Role
+from .models import Agency, Partnership, Priority, ReportingYear, User
+from .notify import notify
+from .permissions import TWO_FACTOR_ROLES, Role
 
 _WIDGET_CLASSES = {
     "select": "govuk-select",
@@ -173,49 +177,160 @@ class ReportingYearForm(forms.ModelForm):
         return start_year
 
 
+class PersonCreateForm(forms.Form):
+    """A new person: whether they can sign in (then they get an invitation) and whether they are a practitioner."""
+
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Their work address. If they can sign in, we email them a link to choose a password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency")
+    can_sign_in = forms.TypedChoiceField(
+        label="Access to Assure",
+        choices=[
+            ("yes", "They can sign in: email them an invitation"),
+            ("no", "They cannot sign in: a record of them only"),
+        ],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    practitioner = forms.BooleanField(
+        label="Give them the Practitioner role (book training and give evaluations)", required=False, initial=True
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
 class PersonForm(forms.ModelForm):
+    """A person's details. Their email address changes only through a confirmed email change."""
+
     class Meta:
         model = User
-        fields = ["full_name", "email", "job_title", "agency", "is_active"]
+        fields = ["full_name", "job_title", "agency", "is_active"]
         labels = {"is_active": "Can sign in"}
+        help_texts = {"is_active": "Untick to stop them signing in; their records stay."}
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
         self.fields["agency"].required = True
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Someone in Assure already has this email address.")
-        return email
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label="New email address",
+        help_text="We send a link to this address; the change happens only when it is opened.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
 
 
-class RoleAssignmentForm(forms.ModelForm):
-    class Meta:
-        model = RoleAssignment
-        fields = ["role", "agency", "started_on"]
-        widgets = {"role": forms.RadioSelect, "started_on": DateInput}
-        help_texts = {"started_on": DATE_HINT}
+class OwnEmailChangeForm(EmailChangeForm):
+    """Changing your own address also asks for your password, so an unattended session cannot do it."""
 
-    def __init__(self, *args, user: User, agencies, **kwargs):
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.user = user
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password is wrong. Enter the password you sign in with.")
+        return password
+
+
+class RoleAssignmentForm(forms.Form):
+    """The role to give; roles that need a second factor become a request for another person's approval."""
+
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Choose an agency",
+        help_text="Only for an agency lead (the agency they answer for) or a lead safeguarding partner (the statutory "
+        "partner they head or deputise for).",
+    )
+    delegate_for = forms.ModelChoiceField(
+        label="Delegate of",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not a delegate",
+        help_text="Only for a lead safeguarding partner who acts for another: the lead partner they deputise for.",
+    )
+    started_on = forms.DateField(label="Starts on", widget=DateInput, help_text=DATE_HINT)
+
+    def __init__(self, *args, person: User, roles, agencies, lead_partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["role"].choices = [
+            (role.value, f"{role.label} (needs approval)" if role in TWO_FACTOR_ROLES else role.label) for role in roles
+        ]
+        if any(role in TWO_FACTOR_ROLES for role in roles):
+            self.fields["role"].help_text = (
+                "A role that needs approval gives no access until another partnership admin or a lead safeguarding "
+                "partner approves it."
+            )
         self.fields["agency"].queryset = agencies
+        self.fields["delegate_for"].queryset = lead_partners.exclude(pk=person.pk)
+        if len(roles) == 1:
+            del self.fields["agency"], self.fields["delegate_for"]
+        self.initial.setdefault("started_on", timezone.localdate())
 
     def clean(self):
         cleaned = super().clean()
-        role, agency = cleaned.get("role"), cleaned.get("agency")
-        if role != Role.AGENCY_LEAD:
+        role = cleaned.get("role")
+        if role not in (Role.AGENCY_LEAD, Role.LEAD_PARTNER):
             cleaned["agency"] = None
-            self.instance.agency = None
-        if (
-            role
-            and RoleAssignment.objects.filter(
-                user=self.instance.user, role=role, agency=cleaned.get("agency"), ended_on__isnull=True
-            ).exists()
-        ):
-            raise forms.ValidationError(
-                f"{self.instance.user} already holds this role{f' for {agency}' if agency else ''}."
-            )
+        if role != Role.LEAD_PARTNER:
+            cleaned["delegate_for"] = None
+        if role == Role.AGENCY_LEAD and not cleaned.get("agency"):
+            self.add_error("agency", "Choose the agency this person leads for.")
+        if role == Role.LEAD_PARTNER and not (cleaned.get("agency") and cleaned["agency"].is_statutory_partner):
+            self.add_error("agency", "Choose the statutory safeguarding partner this person heads or deputises for.")
         return cleaned
+
+
+class BackupCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Backup code",
+        help_text="One of the codes you saved when you set up two-factor sign-in. Each works once.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-10"}),
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().lower().replace(" ", "")
+        if self.device is not None and not self.device.verify_is_allowed()[0]:
+            raise forms.ValidationError("Too many wrong codes. Wait a minute, then try again.")
+        if self.device is None or not self.device.verify_token(code):
+            raise forms.ValidationError("That backup code is wrong or has been used. Enter another of your codes.")
+        return code
+
+
+class NotifyingPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending its link through Assure's one email path."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        notify(to=[to_email], subject=subject, body=body, path=path)

@@ -1,4 +1,6 @@
-from datetime import date
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -6,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from . import periods
 from .audit import AuditedModel, AuditedQuerySet
@@ -181,6 +184,13 @@ class User(AbstractUser, AuditedModel):
     job_title = models.CharField(max_length=200, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
     is_demo_account = models.BooleanField(default=False, editable=False)
+    sessions_ended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When this person's sessions and password reset links were last ended (an email change, a reset "
+        "of their second factor); every session and link made before it stops working.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -206,9 +216,10 @@ class User(AbstractUser, AuditedModel):
         return reverse("core:person-detail", args=[self.pk])
 
     def active_role_assignments(self):
-        # Cached per request: every permission check reads it.
+        # Read once per request (the signed-in person is loaded afresh for each), so a role that
+        # ends today or starts tomorrow is honoured on the very next request.
         if not hasattr(self, "_active_roles"):
-            self._active_roles = list(self.role_assignments.filter(ended_on__isnull=True))
+            self._active_roles = list(self.role_assignments.active_on(timezone.localdate()))
         return self._active_roles
 
     def roles(self) -> set[str]:
@@ -222,6 +233,33 @@ class User(AbstractUser, AuditedModel):
         if settings.ASSURE_ENV == "demo" and self.is_demo_account:
             return False
         return bool(self.roles() & TWO_FACTOR_ROLES)
+
+    def get_session_auth_hash(self):
+        return self._session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        from django.conf import settings
+
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret)
+
+    def _session_auth_hash(self, secret=None) -> str:
+        # Django signs sessions with the password hash; adding when sessions were last ended lets an
+        # email change or a second-factor reset sign this person out everywhere without a new password.
+        ended = self.sessions_ended_at.isoformat() if self.sessions_ended_at else ""
+        return salted_hmac(
+            "assure.core.User.session_auth_hash", f"{self.password}|{ended}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    def end_sessions(self, *, now: datetime | None = None) -> None:
+        """End every session of this person and void their password reset links (the caller saves)."""
+        self.sessions_ended_at = now or timezone.now()
+
+
+class RoleAssignmentQuerySet(AuditedQuerySet):
+    def active_on(self, day: date):
+        """Roles in force on ``day``: started on or before it, and not ended (an end date is the first day without)."""
+        return self.filter(started_on__lte=day).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day))
 
 
 class RoleAssignment(AuditedModel):
@@ -247,8 +285,12 @@ class RoleAssignment(AuditedModel):
         related_name="delegates",
         help_text="For a lead safeguarding partner's recorded delegate: the lead partner they act for.",
     )
-    started_on = models.DateField(default=date.today)
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The first day without the role: a role ended today gives no access today."
+    )
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role"]
@@ -280,16 +322,235 @@ class RoleAssignment(AuditedModel):
         return f"{label} ({self.agency})" if self.agency_id else label
 
     def clean(self):
-        if self.role == Role.AGENCY_LEAD and not self.agency_id:
-            raise ValidationError({"agency": "Choose the agency this person leads for."})
-        if self.role == Role.LEAD_PARTNER and not (self.agency_id and self.agency.is_statutory_partner):
-            raise ValidationError(
-                {"agency": "Choose the statutory safeguarding partner this person heads or deputises for."}
-            )
-        if self.delegate_for_id and self.role != Role.LEAD_PARTNER:
-            raise ValidationError({"delegate_for": "Only a lead safeguarding partner can have a delegate."})
+        check_role_terms(self)
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    @property
+    def is_privileged(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+
+def check_role_terms(terms) -> None:
+    """What a role held or requested must say: the agency an agency lead or lead partner answers for, and so on."""
+    if terms.role in (Role.AGENCY_LEAD, Role.LEAD_PARTNER) and not terms.agency_id:
+        message = (
+            "Choose the agency this person leads for."
+            if terms.role == Role.AGENCY_LEAD
+            else "Choose the statutory safeguarding partner this person heads or deputises for."
+        )
+        raise ValidationError({"agency": message})
+    if terms.role == Role.LEAD_PARTNER and not terms.agency.is_statutory_partner:
+        raise ValidationError(
+            {"agency": "Choose the statutory safeguarding partner this person heads or deputises for."}
+        )
+    if terms.delegate_for_id and terms.role != Role.LEAD_PARTNER:
+        raise ValidationError({"delegate_for": "Only a lead safeguarding partner can have a delegate."})
+    if terms.delegate_for_id and terms.delegate_for_id == terms.user_id:
+        raise ValidationError({"delegate_for": "A lead safeguarding partner cannot be their own delegate."})
+
+
+def new_link_token() -> tuple[str, str]:
+    """A random token for an emailed link, and the hash Assure keeps of it (the token itself is never stored)."""
+    token = secrets.token_urlsafe(32)
+    return token, link_token_hash(token)
+
+
+def link_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PrivilegedGrantQuerySet(AuditedQuerySet):
+    def pending(self, now: datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(
+            approved_at__isnull=True, refused_at__isnull=True, requested_at__gt=now - PrivilegedGrant.LAPSES_AFTER
+        )
+
+
+class PrivilegedGrant(AuditedModel):
+    """A request to give someone a role that needs a second factor.
+
+    It gives no access until a second person approves it: a partnership admin other than the one who
+    asked, or a lead safeguarding partner. Approval makes the role (a ``RoleAssignment``); a request
+    nobody approves within 14 days lapses. Nobody asks for a grant for themselves.
+    """
+
+    LAPSES_AFTER = timedelta(days=14)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        LAPSED = "lapsed", "Lapsed"
+
+    permission_area = Area.PEOPLE
+    agency_path = "user__agency"
+    owner_path = "user"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privileged_grants")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    delegate_for = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    started_on = models.DateField("starts on", default=timezone.localdate)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    refused_at = models.DateTimeField(null=True, blank=True)
+    assignment = models.OneToOneField(
+        RoleAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
+    )
+
+    objects = PrivilegedGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "privileged role grant"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(requested_by=models.F("user")), name="grant_not_self_requested"),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | (~models.Q(approved_by=models.F("requested_by")) & ~models.Q(approved_by=models.F("user"))),
+                name="grant_approved_by_someone_else",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_at__isnull=True) | models.Q(refused_at__isnull=True),
+                name="grant_approved_or_refused_not_both",
+            ),
+        ]
+
+    def __str__(self):
+        role = Role(self.role).label
+        return f"{role} for {self.user}" + (f" ({self.agency})" if self.agency_id else "")
+
+    def clean(self):
+        check_role_terms(self)
+        if self.role not in TWO_FACTOR_ROLES:
+            raise ValidationError({"role": f"{Role(self.role).label} does not need approval: give it directly."})
+
+    def get_absolute_url(self):
+        return reverse("core:grant-detail", args=[self.pk])
+
+    @property
+    def lapses_at(self) -> datetime:
+        return self.requested_at + self.LAPSES_AFTER
+
+    def status(self, now: datetime | None = None) -> "PrivilegedGrant.Status":
+        if self.approved_at:
+            return self.Status.APPROVED
+        if self.refused_at:
+            return self.Status.REFUSED
+        return self.Status.LAPSED if (now or timezone.now()) >= self.lapses_at else self.Status.PENDING
+
+    @property
+    def status_label(self) -> str:
+        return self.status().label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status() == self.Status.PENDING
+
+
+class Invitation(AuditedModel):
+    """An emailed link with which a new person sets their password (and, if their role needs one, a second factor).
+
+    Single use, valid for 7 days; sending a new one withdraws the earlier ones.
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    permission_area = Area.PEOPLE
+    agency_path = "user__agency"
+    owner_path = "user"
+    audit_masked = ("token_hash",)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.user}"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None and (now or timezone.now()) < self.expires_at
+
+
+class EmailChange(AuditedModel):
+    """A new email address waiting to be confirmed from that address; until then the old one stays in use."""
+
+    VALID_FOR = timedelta(days=7)
+
+    permission_area = Area.PEOPLE
+    agency_path = "user__agency"
+    owner_path = "user"
+    audit_masked = ("token_hash",)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField("new email address")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Email change for {self.user}"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.confirmed_at is None and self.withdrawn_at is None and (now or timezone.now()) < self.expires_at
+
+
+class TwoFactorEnrolment(AuditedModel):
+    """Permission to set up a second factor.
+
+    Given by accepting an invitation, or by a partnership admin resetting a lost device (or approving
+    a role that needs one); never by a password reset, so someone who takes over a mailbox cannot
+    add their own authenticator. Used once, valid for 7 days.
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    class Reason(models.TextChoices):
+        INVITATION = "invitation", "Accepted an invitation"
+        RESET = "reset", "Second factor reset by a partnership admin"
+        GRANT = "grant", "Given a role that needs a second factor"
+
+    permission_area = Area.PEOPLE
+    agency_path = "user__agency"
+    owner_path = "user"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_enrolments")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    given_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = "two-factor set-up"
+
+    def __str__(self):
+        return f"Two-factor set-up for {self.user}"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.used_at is None and (now or timezone.now()) < self.expires_at
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -27,6 +27,7 @@ ITEMS = [
     NavigationItem("Home", "core:home", Area.PARTNERSHIP),
     NavigationItem("Agencies", "core:agency-list", Area.PARTNERSHIP),
     NavigationItem("People", "core:person-list", Area.PEOPLE),
+    NavigationItem("Role approvals", "core:grant-list", Area.PEOPLE, Action.APPROVE),
     NavigationItem("Years and priorities", "core:reporting-year-list", Area.PARTNERSHIP, Action.EDIT),
     NavigationItem("Audit trail", "core:audit-trail", Area.AUDIT_TRAIL),
 ]

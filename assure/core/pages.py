@@ -46,7 +46,7 @@ def service_form_page(request, form, *, title, run, success_url, success_message
         try:
             result = run(form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, success_message(result) if callable(success_message) else success_message)
             return redirect(success_url(result) if callable(success_url) else success_url)
@@ -58,7 +58,8 @@ def service_form_page(request, form, *, title, run, success_url, success_message
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on ``form``: field errors beside their fields, the rest in the summary."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

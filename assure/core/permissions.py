@@ -133,7 +133,8 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
     },
     Role.LEAD_PARTNER: {
         **_grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
-        **_grant(Scope.PARTNERSHIP, (Action.APPROVE,), Area.GOVERNANCE, Area.REPORTS),
+        # Approving people's privileged grants is the second pair of eyes the business unit does not have alone.
+        **_grant(Scope.PARTNERSHIP, (Action.APPROVE,), Area.GOVERNANCE, Area.REPORTS, Area.PEOPLE),
     },
     Role.SCRUTINEER: _grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
     Role.PRACTITIONER: {

@@ -5,6 +5,8 @@ from django.dispatch import receiver
 
 from .access import log_sign_in_event
 from .audit import AuditedModel, _snapshot, record_change
+from .lockout import alert_if_under_attack
+from .middleware import record_sign_in_time
 from .models import AccessLogEntry
 
 
@@ -19,6 +21,8 @@ def record_deletion(sender, instance, **kwargs):
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
     log_sign_in_event(request, AccessLogEntry.Event.SIGN_IN, user=user)
+    if request is not None and hasattr(request, "session"):
+        record_sign_in_time(request)
 
 
 @receiver(user_logged_out)
@@ -30,6 +34,7 @@ def record_sign_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
     log_sign_in_event(request, AccessLogEntry.Event.SIGN_IN_FAILED, username=credentials.get("username", ""))
+    alert_if_under_attack(credentials.get("username", ""))
 
 
 @receiver(user_locked_out)

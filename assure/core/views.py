@@ -1,25 +1,37 @@
 from base64 import b32encode
+from dataclasses import asdict
+from datetime import date
 from urllib.parse import urlencode
 
 import segno
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import services
 from .access import log_access
 from .audit import AuditedModel
 from .filters import AccessLogFilter, AgencyFilter, AuditEntryFilter, PersonFilter
 from .forms import (
     AgencyForm,
+    BackupCodeForm,
+    EmailChangeForm,
+    NotifyingPasswordResetForm,
+    OwnEmailChangeForm,
+    PersonCreateForm,
     PersonForm,
     PriorityForm,
     ReportingYearForm,
@@ -27,10 +39,31 @@ from .forms import (
     SignInForm,
     TwoFactorTokenForm,
 )
+from .lockout import forget_failures
 from .middleware import public, two_factor_exempt
-from .models import AccessLogEntry, Agency, AuditEntry, Partnership, Priority, ReportingYear, RoleAssignment, User
-from .pages import form_page, list_page
-from .permissions import Action, Area, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
+from .models import (
+    AccessLogEntry,
+    Agency,
+    AuditEntry,
+    Partnership,
+    Priority,
+    PrivilegedGrant,
+    ReportingYear,
+    RoleAssignment,
+    User,
+)
+from .pages import add_errors, form_page, list_page, service_form_page
+from .permissions import Action, Area, Role, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
+from .selectors import (
+    grants_waiting_for,
+    has_second_factor,
+    holders_of,
+    may_change_email_of,
+    needs_approval,
+    people_editable_by,
+    roles_grantable_by,
+    usable_enrolment,
+)
 from .tables import Column, Table
 
 
@@ -139,6 +172,7 @@ def agency_edit(request, pk):
 @permission_required(Area.PEOPLE)
 def person_list(request):
     people = scoped(User.objects.select_related("agency").prefetch_related("role_assignments"), request.user)
+    today = timezone.localdate()
     table = Table(
         request,
         people,
@@ -147,7 +181,7 @@ def person_list(request):
             Column("Email", lambda p: p.email, sort="email"),
             Column("Agency", lambda p: p.agency, sort="agency__name"),
             Column(
-                "Roles", lambda p: ", ".join(sorted(str(r) for r in p.role_assignments.all() if r.ended_on is None))
+                "Roles", lambda p: ", ".join(sorted(str(r) for r in p.role_assignments.all() if r.is_active_on(today)))
             ),
             Column("Can sign in", lambda p: "Yes" if p.is_active else "No", sort="is_active"),
         ],
@@ -164,16 +198,29 @@ def person_list(request):
 @permission_required(Area.PEOPLE)
 def person_detail(request, pk):
     person = get_scoped_object_or_404(User.objects.select_related("agency"), request.user, pk=pk)
+    editable = people_editable_by(request.user).filter(pk=pk).exists()
+    invitation = person.invitations.order_by("-sent_at").first()
     return render(
         request,
         "core/person_detail.html",
         {
             "person": person,
-            "assignments": person.role_assignments.select_related("agency").order_by("ended_on", "role"),
-            "can_edit": can(request.user, Area.PEOPLE, Action.EDIT)
-            and scoped(User.objects.filter(pk=pk), request.user, Action.EDIT).exists(),
+            "today": timezone.localdate(),
+            "assignments": person.role_assignments.select_related("agency", "delegate_for").order_by(
+                "ended_on", "role"
+            ),
+            "grants": person.privileged_grants.filter(assignment__isnull=True).select_related("agency", "requested_by"),
+            "can_edit": editable,
+            "can_give_roles": editable and bool(roles_grantable_by(request.user)),
+            "endable_roles": set(roles_grantable_by(request.user)) if editable else set(),
+            "can_change_email": editable and may_change_email_of(request.user, person),
+            "can_reset_two_factor": editable and person != request.user and has_second_factor(person),
+            "email_change": person.email_changes.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True).first()
+            if may_change_email_of(request.user, person)
+            else None,
+            "invitation": invitation,
+            "can_invite": editable and person.is_active and not person.has_usable_password(),
             "can_view_history": can(request.user, Area.PEOPLE, Action.VIEW_HISTORY),
-            "perms_approve": can(request.user, Area.PEOPLE, Action.APPROVE),
         },
     )
 
@@ -185,23 +232,39 @@ def _agencies_for(user, action=Action.EDIT):
     return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
 
 
+PERSON_ADDED = "assure_person_added"
+
+
 @permission_required(Area.PEOPLE, Action.EDIT)
 def person_create(request):
-    form = PersonForm(request.POST or None, agencies=_agencies_for(request.user))
-    form.instance.set_unusable_password()
-    return form_page(
+    form = PersonCreateForm(request.POST or None, agencies=_agencies_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.person_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            request.session[PERSON_ADDED] = asdict(added)
+            return redirect("core:person-added")
+    return render(
         request,
-        form,
-        title="Add a person",
-        success_url=reverse("core:person-list"),
-        success_message="Added the person. Give them a role, then they can set a password with ‘Forgotten your password?’.",
-        back_url=reverse("core:person-list"),
+        "core/form_page.html",
+        {"form": form, "title": "Add a person", "back_url": reverse("core:person-list"), "submit": "Add person"},
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @permission_required(Area.PEOPLE, Action.EDIT)
+def person_added(request):
+    added = request.session.get(PERSON_ADDED)
+    if added is None:
+        return redirect("core:person-list")
+    return render(request, "core/person_added.html", {"added": added})
+
+
+@permission_required(Area.PEOPLE, Action.EDIT)
 def person_edit(request, pk):
-    person = get_scoped_object_or_404(User.objects.all(), request.user, Action.EDIT, pk=pk)
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
     form = PersonForm(request.POST or None, instance=person, agencies=_agencies_for(request.user))
     return form_page(
         request,
@@ -213,29 +276,216 @@ def person_edit(request, pk):
     )
 
 
-@permission_required(Area.PEOPLE, Action.APPROVE)
-def role_add(request, pk):
-    person = get_scoped_object_or_404(User.objects.all(), request.user, Action.APPROVE, pk=pk)
-    form = RoleAssignmentForm(request.POST or None, user=person, agencies=Agency.objects.filter(active=True))
-    return form_page(
+@permission_required(Area.PEOPLE, Action.EDIT)
+def person_email_change(request, pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    if not may_change_email_of(request.user, person):
+        raise Http404("No person matches the given query.")
+    form = EmailChangeForm(request.POST or None)
+    return service_form_page(
         request,
         form,
-        title=f"Give {person} a role",
+        title=f"Change {person}'s email address",
+        run=lambda data: services.email_change_request(
+            person=person, new_email=data["new_email"], requested_by=request.user
+        ),
         success_url=person.get_absolute_url(),
-        success_message="Role added.",
+        success_message=lambda _: (
+            f"We have sent a link to {form.cleaned_data['new_email']}. The address changes when "
+            f"it is opened; {person.email} has been told."
+        ),
         back_url=person.get_absolute_url(),
     )
 
 
 @require_POST
-@permission_required(Area.PEOPLE, Action.APPROVE)
-def role_end(request, pk, assignment_pk):
-    person = get_scoped_object_or_404(User.objects.all(), request.user, Action.APPROVE, pk=pk)
-    assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, user=person, ended_on__isnull=True)
-    assignment.ended_on = timezone.localdate()
-    assignment.save()
-    messages.success(request, f"Ended the role {assignment}.")
+@permission_required(Area.PEOPLE, Action.EDIT)
+def person_invite(request, pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    try:
+        services.invitation_send(person=person, sent_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Sent a new invitation to {person.email}. Earlier invitation links no longer work.")
     return redirect(person.get_absolute_url())
+
+
+@permission_required(Area.PEOPLE, Action.EDIT)
+def two_factor_reset(request, pk):
+    person = get_object_or_404(people_editable_by(request.user).exclude(pk=request.user.pk), pk=pk)
+    if request.method == "POST":
+        services.two_factor_reset(person=person, reset_by=request.user)
+        messages.success(
+            request,
+            f"Reset {person}'s two-factor sign-in. They have been told, and set it up again when they next sign in.",
+        )
+        return redirect(person.get_absolute_url())
+    return render(request, "core/two_factor_reset.html", {"person": person})
+
+
+ROLE_REQUEST = "assure_role_request"
+
+
+def _role_form(request, person, data=None):
+    return RoleAssignmentForm(
+        data,
+        person=person,
+        roles=roles_grantable_by(request.user),
+        agencies=Agency.objects.filter(active=True),
+        lead_partners=holders_of(Role.LEAD_PARTNER),
+        initial=_role_terms_kept(request, person),
+    )
+
+
+def _keep_role_terms(request, person, cleaned: dict) -> None:
+    """Keep a role form's answers in the session between the form and the check page."""
+    request.session[ROLE_REQUEST] = {
+        str(person.pk): {
+            "role": cleaned["role"],
+            "agency": cleaned["agency"].pk if cleaned.get("agency") else None,
+            "delegate_for": cleaned["delegate_for"].pk if cleaned.get("delegate_for") else None,
+            "started_on": cleaned["started_on"].isoformat(),
+        }
+    }
+
+
+def _role_terms_kept(request, person) -> dict | None:
+    kept = request.session.get(ROLE_REQUEST, {}).get(str(person.pk))
+    if kept is None:
+        return None
+    return {
+        "role": kept["role"],
+        "agency": Agency.objects.filter(pk=kept["agency"]).first(),
+        "delegate_for": User.objects.filter(pk=kept["delegate_for"]).first(),
+        "started_on": date.fromisoformat(kept["started_on"]),
+    }
+
+
+@permission_required(Area.PEOPLE, Action.EDIT)
+def role_add(request, pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    form = _role_form(request, person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if needs_approval(form.cleaned_data["role"]):
+            _keep_role_terms(request, person, form.cleaned_data)
+            return redirect("core:role-check", pk=person.pk)
+        try:
+            services.role_give(person=person, given_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{person} now has the role {Role(form.cleaned_data['role']).label}.")
+            return redirect(person.get_absolute_url())
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Give {person} a role", "back_url": person.get_absolute_url(), "submit": "Continue"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required(Area.PEOPLE, Action.EDIT)
+def role_check(request, pk):
+    """Check your answers before asking for a role that needs another person's approval."""
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    terms = _role_terms_kept(request, person)
+    if terms is None or not needs_approval(terms["role"]):
+        return redirect("core:role-add", pk=person.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            grant = services.grant_request(person=person, requested_by=request.user, **terms)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            request.session.pop(ROLE_REQUEST, None)
+            return redirect("core:grant-requested", pk=grant.pk)
+    return render(
+        request,
+        "core/role_check.html",
+        {
+            "person": person,
+            "terms": terms,
+            "role_label": Role(terms["role"]).label,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@permission_required(Area.PEOPLE, Action.EDIT)
+def role_end(request, pk, assignment_pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.filter(role__in=roles_grantable_by(request.user)).exclude(
+            ended_on__lte=timezone.localdate()
+        ),
+        pk=assignment_pk,
+        user=person,
+    )
+    if request.method == "POST":
+        services.role_end(assignment=assignment, ended_by=request.user)
+        messages.success(request, f"Ended the role {assignment}. It gives no access from now on.")
+        return redirect(person.get_absolute_url())
+    return render(request, "core/role_end.html", {"person": person, "assignment": assignment})
+
+
+@permission_required(Area.PEOPLE, Action.APPROVE)
+def grant_list(request):
+    table = Table(
+        request,
+        grants_waiting_for(request.user),
+        [
+            Column("Person", lambda g: g.user.full_name, sort="user__full_name", link=True),
+            Column("Role", lambda g: g.get_role_display(), sort="role"),
+            Column("Agency", lambda g: g.agency or ""),
+            Column("Asked for by", lambda g: g.requested_by.full_name, sort="requested_by__full_name"),
+            Column("Asked for on", lambda g: g.requested_at, sort="requested_at"),
+            Column("Lapses on", lambda g: g.lapses_at),
+        ],
+        name="roles-waiting-for-approval",
+        search_fields=["user__full_name", "requested_by__full_name"],
+        default_sort="requested_at",
+    )
+    return list_page(request, table, "core/grant_list.html", Area.PEOPLE)
+
+
+@permission_required(Area.PEOPLE, Action.APPROVE)
+def grant_detail(request, pk):
+    grant = get_scoped_object_or_404(
+        PrivilegedGrant.objects.select_related("user", "agency", "requested_by", "approved_by", "refused_by"),
+        request.user,
+        Action.APPROVE,
+        pk=pk,
+    )
+    error = None
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "approve":
+                services.grant_approve(grant=grant, approved_by=request.user)
+            elif decision == "refuse":
+                services.grant_refuse(grant=grant, refused_by=request.user)
+            else:
+                raise ValidationError("Choose Approve or Refuse.")
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(request, f"{'Approved' if decision == 'approve' else 'Refused'} the role {grant}.")
+            return redirect("core:grant-list")
+    return render(
+        request,
+        "core/grant_detail.html",
+        {"grant": grant, "error": error, "may_decide": grants_waiting_for(request.user).filter(pk=grant.pk).exists()},
+        status=400 if error else 200,
+    )
+
+
+@permission_required(Area.PEOPLE, Action.EDIT)
+def grant_requested(request, pk):
+    grant = get_object_or_404(PrivilegedGrant.objects.select_related("user"), pk=pk, requested_by=request.user)
+    return render(request, "core/grant_requested.html", {"grant": grant})
 
 
 @permission_required(Area.PARTNERSHIP, Action.EDIT)
@@ -357,10 +607,122 @@ def account(request):
         request,
         "core/account.html",
         {
-            "has_two_factor": any(True for _ in devices_for_user(request.user, confirmed=True)),
+            "has_two_factor": has_second_factor(request.user),
+            "may_set_up_two_factor": usable_enrolment(request.user) is not None,
+            "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
             "roles": request.user.active_role_assignments(),
         },
     )
+
+
+def account_email_change(request):
+    form = OwnEmailChangeForm(request.POST or None, user=request.user)
+    return service_form_page(
+        request,
+        form,
+        title="Change your email address",
+        run=lambda data: services.email_change_request(
+            person=request.user, new_email=data["new_email"], requested_by=request.user
+        ),
+        success_url=reverse("core:account"),
+        success_message=lambda _: (
+            f"We have sent a link to {form.cleaned_data['new_email']}. Your email address changes "
+            "when you open it, and then you sign in again."
+        ),
+        back_url=reverse("core:account"),
+    )
+
+
+@public
+def invitation(request, token):
+    """An invited person chooses their password, is signed in, and (if their role needs it) sets up a second factor."""
+    try:
+        invited = services.invitation_for(token)
+    except ValidationError as refusal:
+        return render(
+            request,
+            "core/link_refused.html",
+            {"title": "This invitation cannot be used", "refusal": refusal},
+            status=404,
+        )
+    form = SetPasswordForm(invited.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.invitation_accept(invitation=invited, password=form.cleaned_data["new_password1"])
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            if person.needs_two_factor():
+                return redirect("core:two-factor-setup")
+            messages.success(request, "Your password is set and you are signed in.")
+            return redirect("core:home")
+    return render(
+        request,
+        "core/invitation.html",
+        {"form": form, "invited": invited.user},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@public
+def email_change_confirm(request, token):
+    try:
+        change = services.email_change_for(token)
+    except ValidationError as refusal:
+        return render(
+            request, "core/link_refused.html", {"title": "This link cannot be used", "refusal": refusal}, status=404
+        )
+    if request.method == "POST":
+        try:
+            person = services.email_change_confirm(change=change)
+        except ValidationError as refusal:
+            return render(
+                request, "core/link_refused.html", {"title": "This link cannot be used", "refusal": refusal}, status=400
+            )
+        if request.user.is_authenticated:
+            logout(request)
+        return render(request, "core/email_change_done.html", {"email": person.email})
+    return render(request, "core/email_change_confirm.html", {"change": change})
+
+
+class PasswordResetTokens(PasswordResetTokenGenerator):
+    """Reset links that stop working when the person's sessions are ended (an email change, a second-factor reset)."""
+
+    def _make_hash_value(self, user, timestamp):
+        ended = user.sessions_ended_at.isoformat() if user.sessions_ended_at else ""
+        return f"{super()._make_hash_value(user, timestamp)}{ended}"
+
+
+password_reset_tokens = PasswordResetTokens()
+
+
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        form_class=NotifyingPasswordResetForm,
+        token_generator=password_reset_tokens,
+        template_name="registration/password_reset_form.html",
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+    )
+)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Setting a new password from a reset link also lifts any sign-in lock-out on the account.
+
+    It never lets the person set up a second factor: only an invitation or an admin's reset does.
+    """
+
+    token_generator = password_reset_tokens
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        forget_failures(form.user.email)
+        return response
+
+
+password_reset_confirm = public(PasswordResetConfirm.as_view())
 
 
 @permission_required(Area.PARTNERSHIP)
@@ -387,23 +749,39 @@ def _safe_next(request) -> str:
 
 @two_factor_exempt
 def two_factor_setup(request):
-    if any(True for _ in devices_for_user(request.user, confirmed=True)):
+    if has_second_factor(request.user):
         return redirect(f"{reverse('core:two-factor-verify')}?{urlencode({'next': _safe_next(request)})}")
+    if usable_enrolment(request.user) is None:
+        # Trust on first use would let whoever holds the password (and so the mailbox) add their own device.
+        return render(request, "core/two_factor_unavailable.html", status=403)
     device, _ = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
     )
     form = TwoFactorTokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save()
+        request.session[BACKUP_CODES] = services.two_factor_enrol(user=request.user, device=device)
         otp_login(request, device)
-        messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
-        return redirect(_safe_next(request))
+        return redirect(f"{reverse('core:backup-codes')}?{urlencode({'next': _safe_next(request)})}")
     return render(
         request,
         "core/two_factor_setup.html",
         {"form": form, "secret": b32encode(device.bin_key).decode(), "next": _safe_next(request)},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+BACKUP_CODES = "assure_backup_codes"
+
+
+def backup_codes(request):
+    """New backup codes, shown once: straight after set-up, or when the person asks for a fresh set."""
+    if request.method == "POST":
+        request.session[BACKUP_CODES] = services.backup_codes_replace(user=request.user)
+        return redirect("core:backup-codes")
+    return render(
+        request,
+        "core/backup_codes.html",
+        {"codes": request.session.pop(BACKUP_CODES, None), "next": _safe_next(request)},
     )
 
 
@@ -428,6 +806,26 @@ def two_factor_verify(request):
     return render(
         request,
         "core/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@two_factor_exempt
+def two_factor_backup_code(request):
+    device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+    form = BackupCodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, device)
+        left = device.token_set.count()
+        messages.info(
+            request,
+            f"You have {left} backup code{'s' if left != 1 else ''} left. Make new ones from Your account if you are running out.",
+        )
+        return redirect(_safe_next(request))
+    return render(
+        request,
+        "core/two_factor_backup_code.html",
         {"form": form, "next": _safe_next(request)},
         status=400 if request.method == "POST" else 200,
     )

@@ -3,7 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assure.core.forms import DATE_HINT, DateInput
-from assure.core.models import Priority, ReportingYear
+from assure.core.models import Priority, ReportingYear, User
+from assure.core.selectors import people_of_agency
 
 from .models import (
     AgencyTrainingProfile,
@@ -127,14 +128,23 @@ class BookingForm(forms.Form):
         required=False,
         help_text="If you work for a large agency, for example Children's social care at the council.",
     )
-    manager_email = forms.EmailField(
-        label="Your line manager's email address",
+    manager = forms.ModelChoiceField(
+        label="Your line manager",
+        queryset=None,
         required=False,
-        help_text="We ask your manager, three months after the course, what difference it has made.",
+        empty_label="Nobody to ask",
+        help_text="We ask your manager, three months after the course, what difference it has made. If they are not "
+        "listed, they are not in Assure yet.",
     )
 
     def __init__(self, *args, delegate=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Picked from the delegate's own agency, never typed: a typed address let delegates rate themselves.
+        self.fields["manager"].queryset = (
+            people_of_agency(delegate.agency).exclude(pk=delegate.pk)
+            if delegate is not None and delegate.agency_id
+            else User.objects.none()
+        )
         if delegate is not None and not self.is_bound:
             self.initial.setdefault("job_title", delegate.job_title)
 
@@ -144,14 +154,27 @@ class StaffBookingForm(BookingForm):
 
     delegate = forms.ModelChoiceField(label="Member of staff", queryset=None, empty_label="Choose a person")
 
-    field_order = ["delegate", "workforce_role", "job_title", "service", "manager_email"]
+    field_order = ["delegate", "workforce_role", "job_title", "service", "manager"]
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = people
+        self.fields["manager"].queryset = User.objects.filter(
+            is_active=True, agency__in=people.values("agency")
+        ).order_by("full_name")
         self.fields["workforce_role"].label = "Their role in safeguarding"
         self.fields["job_title"].label = "Their job title"
-        self.fields["manager_email"].label = "Their line manager's email address"
+        self.fields["manager"].label = "Their line manager"
+        self.fields[
+            "manager"
+        ].help_text = "Someone from the same agency, asked three months after the course what difference it has made."
+
+    def clean(self):
+        cleaned = super().clean()
+        delegate, manager = cleaned.get("delegate"), cleaned.get("manager")
+        if delegate and manager and (manager == delegate or manager.agency_id != delegate.agency_id):
+            self.add_error("manager", f"Choose a line manager from {delegate.agency}, other than {delegate}.")
+        return cleaned
 
 
 class RegisterForm(forms.Form):

@@ -208,8 +208,14 @@ class Booking(AuditedModel):
     workforce_role = models.CharField(
         "role in safeguarding", max_length=20, choices=WorkforceRole.choices, default=WorkforceRole.OTHER
     )
-    manager_email = models.EmailField(
-        "line manager's email address", blank=True, help_text="For the manager's evaluation three months on."
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="line manager",
+        help_text="Someone in Assure from the delegate's agency, asked for the manager's evaluation three months on.",
     )
     status = models.CharField(max_length=20, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     booked_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -244,6 +250,21 @@ class Booking(AuditedModel):
 
     def __str__(self):
         return f"{self.delegate} on {self.course}"
+
+    def clean(self):
+        if self.manager_id and not self.manager_may_evaluate():
+            raise ValidationError(
+                {
+                    "manager": "Choose a line manager who can sign in, from the delegate's agency, other than the delegate."
+                }
+            )
+
+    def manager_may_evaluate(self) -> bool:
+        """The manager's evaluation goes only to someone active in the booking's agency who is not the delegate."""
+        manager = self.manager
+        return bool(
+            manager and manager.is_active and manager.agency_id == self.agency_id and manager.pk != self.delegate_id
+        )
 
     def get_absolute_url(self):
         return reverse("training:booking-detail", args=[self.pk])

@@ -73,7 +73,7 @@ def course_book(
     workforce_role: str = WorkforceRole.OTHER,
     job_title: str = "",
     service: str = "",
-    manager_email: str = "",
+    manager=None,
     join_waiting_list: bool = False,
     base_url: str | None = None,
     today: date | None = None,
@@ -106,19 +106,24 @@ def course_book(
             status = BookingStatus.WAITING_LIST
         else:
             status = BookingStatus.AWAITING_APPROVAL if needs_approval else BookingStatus.BOOKED
-        booking = Booking.objects.create(
+        booking = Booking(
             course=course,
             delegate=delegate,
             agency=delegate.agency,
             job_title=job_title or delegate.job_title,
             service=service,
             workforce_role=workforce_role,
-            manager_email=manager_email,
+            manager=manager,
             status=status,
             booked_by=booked_by,
             # Booked by someone else (the agency lead, the coordinator): their booking is the approval.
             approved_by=None if booked_by == delegate else booked_by,
         )
+        if manager is not None and not booking.manager_may_evaluate():
+            raise BookingRefused(
+                f"Choose a line manager who can sign in, from {delegate.agency}, other than {delegate} themselves."
+            )
+        booking.save()
         if base_url and booking.holds_a_place:
             evaluation_link_send(booking=booking, stage=Stage.PRE, base_url=base_url)
         return booking
@@ -299,9 +304,9 @@ def evaluation_token(link: EvaluationLink) -> str:
 
 def evaluation_link_issue(*, booking: Booking, stage: str, now: datetime | None = None) -> EvaluationLink:
     now = now or timezone.now()
-    recipient = booking.manager_email if stage == Stage.MANAGER else booking.delegate.email
-    if not recipient:
-        raise BookingRefused("There is no email address to send this evaluation to.")
+    if stage == Stage.MANAGER and not booking.manager_may_evaluate():
+        raise BookingRefused("There is no line manager from the delegate's agency to send this evaluation to.")
+    recipient = booking.manager.email if stage == Stage.MANAGER else booking.delegate.email
     return EvaluationLink.objects.create(
         booking=booking,
         stage=stage,
@@ -351,6 +356,12 @@ def evaluation_link_resolve(token: str, *, user, now: datetime | None = None) ->
             f"It is for {link.booking.delegate}'s evaluation. Sign out, or use the link in your own email.",
             status=403,
         )
+    if link.stage == Stage.MANAGER and user.is_authenticated and user.pk == link.booking.delegate_id:
+        raise EvaluationLinkRefused(
+            "This evaluation is for your line manager",
+            "It asks your manager what difference the course made to your work, so only they can give it.",
+            status=403,
+        )
     return link
 
 
@@ -380,14 +391,14 @@ def follow_ups_due(today: date) -> list[tuple[Booking, str]]:
     earliest_course_date = add_months(today - timedelta(days=FOLLOW_UP_CATCH_UP_DAYS), -FOLLOW_UP_MONTHS)
     bookings = Booking.objects.filter(
         attendance=Attendance.ATTENDED, course__date__range=(earliest_course_date, latest_course_date)
-    ).select_related("delegate")
+    ).select_related("delegate", "manager")
     due = []
     for booking in bookings:
         sent = set(booking.evaluation_links.values_list("stage", flat=True))
         answered = set(booking.evaluations.values_list("stage", flat=True))
         if Stage.FOLLOW_UP not in sent | answered:
             due.append((booking, Stage.FOLLOW_UP))
-        if booking.manager_email and Stage.MANAGER not in sent | answered:
+        if booking.manager_may_evaluate() and Stage.MANAGER not in sent | answered:
             due.append((booking, Stage.MANAGER))
     return due
 

@@ -229,7 +229,7 @@ def _book(request, course, form, *, delegate, title):
                 workforce_role=form.cleaned_data["workforce_role"],
                 job_title=form.cleaned_data["job_title"],
                 service=form.cleaned_data["service"],
-                manager_email=form.cleaned_data["manager_email"],
+                manager=form.cleaned_data["manager"],
                 join_waiting_list=request.POST.get("waiting_list") == "yes",
                 base_url=base_url(request),
             )

@@ -1,5 +1,8 @@
+import time
+
 from django.urls import reverse
 
+from assure.core.middleware import SIGNED_IN_AT
 from assure.core.models import AccessLogEntry
 from tests.conftest import PASSWORD
 
@@ -55,9 +58,33 @@ def test_signing_out_needs_a_post(admin_client):
     assert admin_client.get(reverse("core:home")).status_code == 302
 
 
-def test_password_reset_sends_a_link_by_email(client, admin_user, mailoutbox):
-    response = client.post(reverse("password_reset"), {"email": admin_user.email})
+def test_password_reset_sends_a_link_by_email(client, admin_user, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": admin_user.email})
     assert response.status_code == 302
     [message] = mailoutbox
     assert message.to == [admin_user.email]
-    assert "/password-reset/" in message.body
+    assert "/password-reset/" in message.body and "http://" in message.body
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_busy(admin_client, settings):
+    settings.ASSURE_SESSION_MAX_HOURS = 12
+    assert admin_client.get(reverse("core:home")).status_code == 200
+    session = admin_client.session
+    session[SIGNED_IN_AT] = time.time() - 11.9 * 3600
+    session.save()
+    assert admin_client.get(reverse("core:home")).status_code == 200
+    session = admin_client.session
+    session[SIGNED_IN_AT] = time.time() - 12.1 * 3600
+    session.save()
+    response = admin_client.get(reverse("core:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("core:sign-in"))
+    assert "_auth_user_id" not in admin_client.session
+    assert admin_client.get(reverse("core:home")).status_code == 302
+
+
+def test_signed_in_pages_and_downloads_are_never_stored(admin_client):
+    for url in (reverse("core:home"), reverse("core:person-list") + "?export=csv"):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert set(response["Cache-Control"].replace(" ", "").split(",")) >= {"no-store", "private"}, url

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assure.core.periods import add_months
+from assure.core.permissions import Role
 from assure.training.models import Attendance, EvaluationLink, Stage
 from assure.training.services import follow_ups_due, send_follow_ups
 
@@ -17,9 +18,10 @@ def _attended(course, book, school, **options):
     return booking
 
 
-def test_the_three_month_evaluation_goes_to_the_delegate_and_their_manager(make_course, book, school):
+def test_the_three_month_evaluation_goes_to_the_delegate_and_their_manager(make_course, book, school, make_person):
+    manager = make_person(Role.PRACTITIONER, school, email="manager@test.example")
     course = make_course(on=date(2019, 11, 26), booking_deadline=date(2019, 11, 26))
-    booking = _attended(course, book, school, manager_email="manager@test.example")
+    booking = _attended(course, book, school, manager=manager)
     not_yet = _attended(make_course(on=date(2019, 12, 10), booking_deadline=date(2019, 12, 10)), book, school)
     mail.outbox.clear()
 

@@ -4,12 +4,12 @@ import secrets
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assure.core import demo
 from assure.core.audit import acting_as
-from assure.core.models import Partnership
+from assure.core.models import Partnership, User
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if a partnership already exists.")
 
     def handle(self, *args, if_empty=False, **options):
+        self._refuse_real_data()
         credentials_file = settings.VAR_DIR / "demo-sign-in.txt"
         if if_empty and Partnership.objects.exists():
             self.stdout.write("A partnership is already loaded; demo data left as it is.")
@@ -35,6 +36,19 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo partnership: {partnership}."))
         if credentials_file.exists():
             self.stdout.write(credentials_file.read_text())
+
+    def _refuse_real_data(self) -> None:
+        """Made-up records and shared demo passwords must never land in a partnership's real database."""
+        if settings.PRODUCTION:
+            raise CommandError(
+                "assure demo refuses to run with production settings (ASSURE_ENV=production): it would add made-up "
+                "records and demo accounts with a shared password to real data."
+            )
+        if User.objects.filter(is_demo_account=False, last_login__isnull=False).exists():
+            raise CommandError(
+                "assure demo refuses this database: real (non-demo) accounts have signed in to it, so it holds real "
+                "data. Run the demo against its own database."
+            )
 
     def _password(self, credentials_file) -> str:
         """The demo accounts' password: made once per machine, kept in var/, never in the repository."""
