@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .core.middleware import public
+from .core.permissions import open_to_everyone_signed_in
 
 password_reset_views = [
     path(
@@ -24,8 +25,14 @@ password_reset_views = [
     path(
         "password-reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"
     ),
-    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "account/password/", open_to_everyone_signed_in(auth_views.PasswordChangeView.as_view()), name="password_change"
+    ),
+    path(
+        "account/password/done/",
+        open_to_everyone_signed_in(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
 ]
 
 urlpatterns = [

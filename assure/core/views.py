@@ -30,7 +30,20 @@ from .forms import (
 from .middleware import public, two_factor_exempt
 from .models import AccessLogEntry, Agency, AuditEntry, Partnership, Priority, ReportingYear, RoleAssignment, User
 from .pages import form_page, list_page
-from .permissions import Action, Area, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
+from .permissions import (
+    Action,
+    Area,
+    OutOfReach,
+    agencies_for,
+    can,
+    get_scoped_object_or_404,
+    inside_compartment_of,
+    open_to_everyone_signed_in,
+    outside_compartments,
+    permission_of_record,
+    permission_required,
+    scoped,
+)
 from .tables import Column, Table
 
 
@@ -43,10 +56,12 @@ def sign_in(request):
 
 @two_factor_exempt
 @require_POST
+@open_to_everyone_signed_in
 def sign_out(request):
     return auth_views.LogoutView.as_view()(request)
 
 
+@open_to_everyone_signed_in
 def home(request):
     partnership = Partnership.current()
     years = ReportingYear.objects.filter(partnership=partnership)
@@ -178,11 +193,9 @@ def person_detail(request, pk):
     )
 
 
-def _agencies_for(user, action=Action.EDIT):
+def _agencies_for(user):
     """The agencies a person may attach people to: all for the business unit, their own for an agency lead."""
-    agencies = Agency.objects.filter(active=True)
-    granted = require(user, Area.PEOPLE, action)
-    return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
+    return agencies_for(user, Area.PEOPLE, Action.EDIT).filter(active=True)
 
 
 @permission_required(Area.PEOPLE, Action.EDIT)
@@ -309,7 +322,7 @@ def priority_edit(request, pk):
 def audit_trail(request):
     table = Table(
         request,
-        AuditEntry.objects.all(),
+        outside_compartments(AuditEntry.objects.all(), request.user),
         [
             Column("When", lambda e: e.at, sort="at"),
             Column("Who", lambda e: e.actor_label, sort="actor_label"),
@@ -327,8 +340,7 @@ def audit_trail(request):
 
 @permission_required(Area.AUDIT_TRAIL)
 def audit_entry_detail(request, pk):
-    entry = get_object_or_404(AuditEntry, pk=pk)
-    log_access(request, entry)  # its before/after values can describe sensitive records
+    entry = get_scoped_object_or_404(outside_compartments(AuditEntry.objects.all(), request.user), request.user, pk=pk)
     return render(request, "core/audit_entry_detail.html", {"entry": entry})
 
 
@@ -336,7 +348,7 @@ def audit_entry_detail(request, pk):
 def access_log(request):
     table = Table(
         request,
-        AccessLogEntry.objects.all(),
+        outside_compartments(AccessLogEntry.objects.all(), request.user),
         [
             Column("When", lambda e: e.at, sort="at"),
             Column("Who", lambda e: e.user_label, sort="user_label"),
@@ -352,6 +364,7 @@ def access_log(request):
     return list_page(request, table, "core/access_log.html", Area.AUDIT_TRAIL)
 
 
+@open_to_everyone_signed_in
 def account(request):
     return render(
         request,
@@ -363,17 +376,19 @@ def account(request):
     )
 
 
-@permission_required(Area.PARTNERSHIP)
+@permission_of_record(Action.VIEW_HISTORY)
 def record_history(request, record_type, pk):
-    """The audit trail of one record, for people allowed to see that record and its history."""
+    """The audit trail of one record, for people allowed to see that record and its history (404 for anyone else,
+    as for the record itself)."""
     try:
         model = apps.get_model(record_type)
     except (LookupError, ValueError):
         raise Http404("No such record type") from None
     if not issubclass(model, AuditedModel):
         raise Http404("No such record type")
-    require(request.user, model.permission_area, Action.VIEW_HISTORY)
     record = get_scoped_object_or_404(model._base_manager.all(), request.user, Action.VIEW_HISTORY, pk=pk)
+    if not inside_compartment_of(request.user, record):
+        raise OutOfReach(record_type=model._meta.label, object_id=pk)
     log_access(request, record, description=f"History of {record}")
     return render(request, "core/record_history.html", {"record": record, "entries": record.history()[:500]})
 
@@ -386,6 +401,7 @@ def _safe_next(request) -> str:
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_setup(request):
     if any(True for _ in devices_for_user(request.user, confirmed=True)):
         return redirect(f"{reverse('core:two-factor-verify')}?{urlencode({'next': _safe_next(request)})}")
@@ -408,6 +424,7 @@ def two_factor_setup(request):
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_qr_code(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -417,6 +434,7 @@ def two_factor_qr_code(request):
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_verify(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 from assure.core import periods
 from assure.core.access import log_access
 from assure.core.disclosure import disclose
-from assure.core.models import AccessLogEntry, Agency, Partnership
+from assure.core.models import AccessLogEntry, Partnership
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import (
     Action,
     Area,
-    Scope,
+    agencies_for,
     can,
     get_scoped_object_or_404,
     permission_required,
@@ -417,7 +417,6 @@ def extract_detail(request, pk):
             rows=[[e.get(c) for c in columns] for e in extract.row_errors],
             fmt=request.GET["export"],
         )
-    log_access(request, extract)
     page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -430,9 +429,7 @@ def extract_detail(request, pk):
 
 
 def _submitting_agencies(user):
-    granted = require(user, Area.AGENCY_RETURNS, Action.EDIT)
-    agencies = Agency.objects.filter(active=True)
-    return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
+    return agencies_for(user, Area.AGENCY_RETURNS, Action.EDIT).filter(active=True)
 
 
 @permission_required(Area.AGENCY_RETURNS)
