@@ -18,7 +18,6 @@ Views ask in these words only, never by comparing scopes: ``can``, ``is_partners
 """
 
 import contextvars
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
@@ -167,7 +166,7 @@ class Reach:
 
 
 def reach(user, area: Area, action: Action) -> Reach:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _signed_in(user):
         return Reach(Scope.NONE, frozenset())
     scope, agency_ids = Scope.NONE, set()
     for assignment in user.active_role_assignments():
@@ -356,10 +355,9 @@ def _scoped(queryset: models.QuerySet, user, action: Action, *, shared: bool) ->
         condition |= Q(**{f"{agency_path}__in": granted.agency_ids})
     if granted.scope >= Scope.OWN and owner_path:
         condition |= Q(**{owner_path: user.pk})
-    shared_ids = _shared_ids(user, model) if shared else frozenset()
-    if shared_ids:
-        condition |= Q(pk__in=shared_ids)
-    if not granted and not shared_ids:
+    if shared and _signed_in(user):
+        condition |= Q(pk__in=_shared_with(user, model))
+    elif not granted:
         return queryset.none()
     return queryset.filter(condition).distinct()
 
@@ -391,32 +389,29 @@ def get_scoped_object_or_404(queryset: models.QuerySet, user, action: Action = A
 # Per-record grants (shares) ---------------------------------------------------------------------------------------
 
 
-def _shared_ids(user, model) -> frozenset[int]:
-    """The records of ``model`` shared with ``user`` today; read once per request, like their roles."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if not hasattr(user, "_shared_records"):
-        shared = defaultdict(set)
-        record_grant = apps.get_model("core", "RecordGrant")
-        for record_type, object_id in record_grant.objects.active().filter(grantee=user).values_list(
-            "record_type", "object_id"
-        ):
-            shared[record_type].add(object_id)
-        user._shared_records = {label: frozenset(ids) for label, ids in shared.items()}
-    return user._shared_records.get(model._meta.label, frozenset())
+def _signed_in(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def _shared_with(user, model) -> models.QuerySet:
+    """The ids of ``model``'s records shared with ``user`` today, as a subquery: read afresh on every use, so a
+    revoked or lapsed share stops working at once."""
+    record_grant = apps.get_model("core", "RecordGrant")
+    return record_grant.objects.active().filter(grantee=user, record_type=model._meta.label).values("object_id")
 
 
 def _has_shares_in(user, area: Area) -> bool:
-    return any(_shared_ids(user, model) for model in _models_of(area))
+    if not _signed_in(user):
+        return False
+    record_grant = apps.get_model("core", "RecordGrant")
+    labels = [model._meta.label for model in _models_of(area)]
+    return record_grant.objects.active().filter(grantee=user, record_type__in=labels).exists()
 
 
 def _shared_record(queryset, user, action: Action, lookup: dict):
-    if action != Action.VIEW:
+    if action != Action.VIEW or not _signed_in(user):
         return None
-    shared_ids = _shared_ids(user, queryset.model)
-    if not shared_ids:
-        return None
-    return queryset.filter(pk__in=shared_ids).filter(**lookup).first()
+    return queryset.filter(pk__in=_shared_with(user, queryset.model)).filter(**lookup).first()
 
 
 # Compartments -----------------------------------------------------------------------------------------------------
