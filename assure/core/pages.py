@@ -35,7 +35,17 @@ def form_page(request, form, *, title: str, success_url: str, success_message: s
 
 
 def service_form_page(
-    request, form, *, title, run, success_url, success_message, back_url, caption="", template="core/form_page.html", **context
+    request,
+    form,
+    *,
+    title,
+    run,
+    success_url,
+    success_message,
+    back_url,
+    caption="",
+    template="core/form_page.html",
+    **context,
 ):
     """A one-form page whose valid input runs a service; a ValidationError from it shows in the error summary.
 

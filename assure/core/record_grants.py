@@ -143,12 +143,18 @@ def _shares_page(model, name: str):
             caption=str(record),
             run=lambda data: record_grant_create(record=record, by=request.user, **data),
             success_url=request.path,
-            success_message=lambda grant: f"Shared with {grant.grantee} until the end of "
-            f"{_as_people_write(grant.expires_on)}. They can read it, not change, download or share it.",
+            success_message=lambda grant: (
+                f"Shared with {grant.grantee} until the end of "
+                f"{_as_people_write(grant.expires_on)}. They can read it, not change, download or share it."
+            ),
             back_url=record.get_absolute_url(),
             template="core/record_shares.html",
             shares=[
-                {"grant": grant, "status": grant.status(today), "revoke_url": _url(request, f"{name}-revoke", pk, grant.pk)}
+                {
+                    "grant": grant,
+                    "status": grant.status(today),
+                    "revoke_url": _url(request, f"{name}-revoke", pk, grant.pk),
+                }
                 for grant in RecordGrant.objects.of_record(record).select_related("grantee", "granted_by", "revoked_by")
             ],
         )

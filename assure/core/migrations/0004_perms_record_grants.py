@@ -7,36 +7,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_roles_lead_partner_and_scrutineer'),
+        ("core", "0003_roles_lead_partner_and_scrutineer"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='event',
-            field=models.CharField(choices=[('view', 'Viewed'), ('export', 'Exported'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Failed sign-in'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out'), ('refused', 'Refused'), ('view_shared', 'Viewed through a share')], max_length=20),
+            model_name="accesslogentry",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("export", "Exported"),
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Failed sign-in"),
+                    ("sign_out", "Signed out"),
+                    ("locked_out", "Locked out"),
+                    ("refused", "Refused"),
+                    ("view_shared", "Viewed through a share"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='RecordGrant',
+            name="RecordGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=100)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('reason', models.TextField()),
-                ('expires_on', models.DateField(help_text='The share ends at midnight at the end of this day.')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grantee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='record_grants', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("record_type", models.CharField(max_length=100)),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("reason", models.TextField()),
+                ("expires_on", models.DateField(help_text="The share ends at midnight at the end of this day.")),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "grantee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'share',
-                'ordering': ['-granted_at', '-pk'],
-                'indexes': [models.Index(fields=['grantee', 'record_type'], name='core_record_grantee_6d424e_idx'), models.Index(fields=['record_type', 'object_id'], name='core_record_record__c188d5_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('revoked_at__isnull', True), ('revoked_by__isnull', True)), models.Q(('revoked_at__isnull', False), ('revoked_by__isnull', False)), _connector='OR'), name='record_grant_revoked_by_someone'), models.CheckConstraint(condition=models.Q(('grantee', models.F('granted_by')), _negated=True), name='record_grant_not_to_oneself')],
+                "verbose_name": "share",
+                "ordering": ["-granted_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["grantee", "record_type"], name="core_record_grantee_6d424e_idx"),
+                    models.Index(fields=["record_type", "object_id"], name="core_record_record__c188d5_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("revoked_at__isnull", True), ("revoked_by__isnull", True)),
+                            models.Q(("revoked_at__isnull", False), ("revoked_by__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="record_grant_revoked_by_someone",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("grantee", models.F("granted_by")), _negated=True),
+                        name="record_grant_not_to_oneself",
+                    ),
+                ],
             },
         ),
     ]
