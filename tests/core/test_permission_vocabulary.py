@@ -1,4 +1,5 @@
-"""One permission vocabulary: views ask core.permissions in words, never by comparing scopes."""
+"""One permission vocabulary: views ask core.permissions in words, never by comparing scopes, and refusals are
+worded in one place."""
 
 import ast
 import html
@@ -23,9 +24,14 @@ ASSURE = Path(__file__).resolve().parents[2] / "assure"
 PERMISSIONS = ASSURE / "core" / "permissions.py"
 
 
-def _scope_uses(tree: ast.AST) -> list[str]:
+def _breaches(tree: ast.AST) -> list[str]:
     found = []
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) == "PermissionDenied"
+        ):
+            found.append(f"line {node.lineno}: words a refusal (use core.permissions.require or refusal)")
         if isinstance(node, ast.Attribute) and node.attr == "scope":
             found.append(f"line {node.lineno}: reads .scope")
         if isinstance(node, ast.Compare):
@@ -35,20 +41,24 @@ def _scope_uses(tree: ast.AST) -> list[str]:
     return found
 
 
-def test_no_module_but_the_permission_module_compares_scopes_or_reads_scope():
+def test_no_module_but_the_permission_module_compares_scopes_reads_scope_or_words_a_refusal():
     offenders = {}
     for module in sorted(ASSURE.rglob("*.py")):
         if module == PERMISSIONS or "migrations" in module.parts:
             continue
-        uses = _scope_uses(ast.parse(module.read_text(), filename=str(module)))
+        uses = _breaches(ast.parse(module.read_text(), filename=str(module)))
         if uses:
             offenders[str(module.relative_to(ASSURE.parent))] = uses
     assert offenders == {}, "ask core.permissions in words (is_partnership_wide, agencies_for, may…)"
 
 
-def test_the_check_itself_finds_a_comparison_and_a_read():
-    code = "if reach(u, a, b).scope == Scope.PARTNERSHIP: pass\nok = Scope.AGENCY <= level"
-    assert len(_scope_uses(ast.parse(code))) == 3
+def test_the_check_itself_finds_comparisons_reads_and_refusals():
+    code = (
+        "if reach(u, a, b).scope == Scope.PARTNERSHIP: pass\n"
+        "ok = Scope.AGENCY <= level\n"
+        "raise PermissionDenied('Only the coordinator')"
+    )
+    assert len(_breaches(ast.parse(code))) == 4
 
 
 def test_agencies_for_is_every_agency_for_the_business_unit_an_agency_leads_own_and_none_for_a_practitioner(
