@@ -31,7 +31,7 @@ from .pages import service_form_page
 from .permissions import Action, get_scoped_object_or_404, may, permission_required, refusal
 
 
-def _as_people_write(day: date) -> str:
+def _long_date(day: date) -> str:
     return f"{day:%-d %B %Y}"
 
 
@@ -48,7 +48,7 @@ def record_grant_create(*, record, grantee: User, reason: str, expires_on: date,
         errors["grantee"] = f"{grantee} cannot sign in, so could not open the record. Choose someone who can sign in."
     elif (current := RecordGrant.objects.of_record(record).active(today).filter(grantee=grantee).first()) is not None:
         errors["grantee"] = (
-            f"{grantee} already has a share of this record until {_as_people_write(current.expires_on)}. "
+            f"{grantee} already has a share of this record until {_long_date(current.expires_on)}. "
             "Revoke it first to change it."
         )
     elif may(grantee, Action.VIEW, record):
@@ -72,7 +72,7 @@ def record_grant_create(*, record, grantee: User, reason: str, expires_on: date,
         to=[grantee],
         subject="A record has been shared with you",
         body=f"A record has been shared with you in Assure. You can read it until the end of "
-        f"{_as_people_write(expires_on)}.",
+        f"{_long_date(expires_on)}.",
         path=record.get_absolute_url(),
     )
     return grant
@@ -145,7 +145,7 @@ def _shares_page(model, name: str):
             success_url=request.path,
             success_message=lambda grant: (
                 f"Shared with {grant.grantee} until the end of "
-                f"{_as_people_write(grant.expires_on)}. They can read it, not change, download or share it."
+                f"{_long_date(grant.expires_on)}. They can read it, not change, download or share it."
             ),
             back_url=record.get_absolute_url(),
             template="core/record_shares.html",
