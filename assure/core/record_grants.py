@@ -71,8 +71,7 @@ def record_grant_create(*, record, grantee: User, reason: str, expires_on: date,
     notify(
         to=[grantee],
         subject="A record has been shared with you",
-        body=f"A record has been shared with you in Assure. You can read it until the end of "
-        f"{_long_date(expires_on)}.",
+        body=f"A record has been shared with you in Assure. You can read it until the end of {_long_date(expires_on)}.",
         path=record.get_absolute_url(),
     )
     return grant
