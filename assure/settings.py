@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "assure.core.middleware.SignInRequiredMiddleware",
     "assure.core.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "assure.core.access.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "assure.urls"

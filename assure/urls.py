@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from .core import views as core_views
 from .core.middleware import public
+from .core.permissions import open_to_everyone_signed_in
 
 password_reset_views = [
     path("password-reset/", core_views.password_reset, name="password_reset"),
@@ -11,8 +12,14 @@ password_reset_views = [
     path(
         "password-reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"
     ),
-    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "account/password/", open_to_everyone_signed_in(auth_views.PasswordChangeView.as_view()), name="password_change"
+    ),
+    path(
+        "account/password/done/",
+        open_to_everyone_signed_in(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
 ]
 
 urlpatterns = [

@@ -6,17 +6,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assure.core.models import Agency, Partnership
+from assure.core.models import Partnership
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import Action as Permission
 from assure.core.permissions import (
     Area,
-    Scope,
+    agencies_for,
     can,
     get_scoped_object_or_404,
+    is_partnership_wide,
+    may,
     permission_required,
-    reach,
-    require,
     scoped,
 )
 from assure.core.tables import Column, Table
@@ -74,10 +74,10 @@ def action_list(request):
 @permission_required(Area.ACTIONS)
 def my_actions(request):
     """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
-    agency_ids = reach(request.user, Area.ACTIONS, Permission.EDIT).agency_ids
-    actions = scoped(selectors.register(Partnership.current()), request.user).filter(
-        Q(agency__in=agency_ids) | Q(owner=request.user)
-    )
+    answers_for = Q(owner=request.user)
+    if not is_partnership_wide(request.user, Area.ACTIONS, Permission.EDIT):
+        answers_for |= Q(agency__in=agencies_for(request.user, Area.ACTIONS, Permission.EDIT))
+    actions = scoped(selectors.register(Partnership.current()), request.user).filter(answers_for)
     table = _table(request, actions, "my-actions")
     return list_page(request, table, "actions/my_actions.html", Area.ACTIONS, counts=selectors.status_counts(actions))
 
@@ -85,7 +85,7 @@ def my_actions(request):
 @permission_required(Area.ACTIONS)
 def action_detail(request, pk):
     action = get_scoped_object_or_404(selectors.register(Partnership.current()), request.user, pk=pk)
-    editable = scoped(Action.objects.filter(pk=pk), request.user, Permission.EDIT).exists()
+    editable = may(request.user, Permission.EDIT, action)
     return render(
         request,
         "actions/action_detail.html",
@@ -100,9 +100,7 @@ def action_detail(request, pk):
 
 
 def _agencies_for(user):
-    granted = require(user, Area.ACTIONS, Permission.EDIT)
-    agencies = Agency.objects.filter(partnership=Partnership.current(), active=True)
-    return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
+    return agencies_for(user, Area.ACTIONS, Permission.EDIT).filter(active=True)
 
 
 @permission_required(Area.ACTIONS, Permission.EDIT)

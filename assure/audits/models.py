@@ -160,6 +160,7 @@ class Section11Return(AuditedModel):
     """One agency's answers to one round. Submitted returns are locked until the business unit reopens them."""
 
     permission_area = Area.AUDITS
+    access_logged = True
     agency_path = "agency"
 
     round = models.ForeignKey(Section11Round, on_delete=models.CASCADE, related_name="returns")
@@ -267,6 +268,7 @@ def evidence_path(instance, filename):
 
 class EvidenceFile(AuditedModel):
     permission_area = Area.AUDITS
+    access_logged = True
     agency_path = "answer__section11_return__agency"
 
     answer = models.ForeignKey(Section11Answer, on_delete=models.CASCADE, related_name="evidence_files")
@@ -496,6 +498,7 @@ def validate_case_reference(value: str) -> None:
 
 class AuditedCase(AuditedModel):
     permission_area = Area.AUDITS
+    access_logged = True
 
     programme = models.ForeignKey(CaseAuditProgramme, on_delete=models.CASCADE, related_name="cases")
     reference = models.CharField("pseudonymous case reference", max_length=20, validators=[validate_case_reference])
@@ -517,6 +520,7 @@ class CaseAgencyAudit(AuditedModel):
     """One agency's audit of its own records of a case, on the programme's common tool."""
 
     permission_area = Area.AUDITS
+    access_logged = True
     agency_path = "agency"
 
     case = models.ForeignKey(AuditedCase, on_delete=models.CASCADE, related_name="agency_audits")

@@ -2,6 +2,7 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -171,6 +172,7 @@ class User(AbstractUser, AuditedModel):
     """A person who works in the partnership, with or without the means to sign in."""
 
     permission_area = Area.PEOPLE
+    access_logged = True
     agency_path = "agency"
     owner_path = "pk"
     audit_exclude = ("last_login",)
@@ -585,6 +587,8 @@ class AuditEntry(AppendOnlyModel):
         DELETE = "delete", "Deleted"
 
     permission_area = Area.AUDIT_TRAIL
+    # Its before and after values can describe sensitive records.
+    access_logged = True
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
@@ -608,7 +612,7 @@ class AuditEntry(AppendOnlyModel):
 
 
 class AccessLogEntry(AppendOnlyModel):
-    """A view or export of a sensitive record, or a sign-in event."""
+    """A view or export of a sensitive record, a refused attempt to open a page or record, or a sign-in event."""
 
     class Event(models.TextChoices):
         VIEW = "view", "Viewed"
@@ -617,6 +621,8 @@ class AccessLogEntry(AppendOnlyModel):
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
         SIGN_OUT = "sign_out", "Signed out"
         LOCKED_OUT = "locked_out", "Locked out"
+        REFUSED = "refused", "Refused"
+        VIEW_SHARED = "view_shared", "Viewed through a share"
 
     permission_area = Area.AUDIT_TRAIL
 
@@ -636,3 +642,69 @@ class AccessLogEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.user_label} {self.get_event_display()} {self.object_repr}".strip()
+
+
+class RecordGrantQuerySet(AuditedQuerySet):
+    def active(self, today: date | None = None):
+        """Shares in force on ``today`` (Europe/London): not revoked, and not past the end of their last day."""
+        return self.filter(revoked_at__isnull=True, expires_on__gte=today or timezone.localdate())
+
+    def of_record(self, record):
+        return self.filter(record_type=record._meta.label, object_id=record.pk)
+
+
+class RecordGrant(AuditedModel):
+    """A share: one person may read one record their roles do not reach, for a reason, until the end of a day.
+
+    The one per-record grant (LADO shares, review participants): ``core.permissions.scoped`` honours it for
+    viewing only, never for changing, downloading or sharing on; a revoked or lapsed share stops working on the
+    next request. ``core.record_grants`` creates and revokes shares and holds the pages that manage them.
+    """
+
+    # Who may see what is the people-and-roles area's business; a share of a compartment record is shown only
+    # inside the compartment (core.permissions.compartment_of).
+    permission_area = Area.PEOPLE
+
+    grantee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_grants")
+    record_type = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    reason = models.TextField()
+    expires_on = models.DateField(help_text="The share ends at midnight at the end of this day.")
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = RecordGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = "share"
+        indexes = [models.Index(fields=["grantee", "record_type"]), models.Index(fields=["record_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | models.Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="record_grant_revoked_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(grantee=models.F("granted_by")), name="record_grant_not_to_oneself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Share of {self.record_model._meta.verbose_name} {self.object_id} with {self.grantee}"
+
+    @property
+    def record_model(self):
+        return apps.get_model(self.record_type)
+
+    @property
+    def record(self):
+        return self.record_model._base_manager.filter(pk=self.object_id).first()
+
+    def status(self, today: date | None = None) -> str:
+        """Active, Expired or Revoked: derived from the dates, never stored."""
+        if self.revoked_at:
+            return "Revoked"
+        return "Active" if self.expires_on >= (today or timezone.localdate()) else "Expired"

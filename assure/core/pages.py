@@ -36,11 +36,24 @@ def form_page(request, form, *, title: str, success_url: str, success_message: s
     )
 
 
-def service_form_page(request, form, *, title, run, success_url, success_message, back_url, caption=""):
+def service_form_page(
+    request,
+    form,
+    *,
+    title,
+    run,
+    success_url,
+    success_message,
+    back_url,
+    caption="",
+    template="core/form_page.html",
+    **context,
+):
     """A one-form page whose valid input runs a service; a ValidationError from it shows in the error summary.
 
     The service runs in its own transaction, so a refusal saves nothing. ``success_url`` and
-    ``success_message`` may be callables given what the service returned (the record it made).
+    ``success_message`` may be callables given what the service returned (the record it made). A page with more
+    than the form gives its own ``template`` and ``context``.
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,8 +65,8 @@ def service_form_page(request, form, *, title, run, success_url, success_message
             return redirect(success_url(result) if callable(success_url) else success_url)
     return render(
         request,
-        "core/form_page.html",
-        {"form": form, "title": title, "caption": caption, "back_url": back_url},
+        template,
+        {"form": form, "title": title, "caption": caption, "back_url": back_url, **context},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -53,7 +53,21 @@ from .models import (
     User,
 )
 from .pages import add_errors, form_page, list_page, service_form_page
-from .permissions import Action, Area, Role, Scope, can, get_scoped_object_or_404, permission_required, require, scoped
+from .permissions import (
+    Action,
+    Area,
+    OutOfReach,
+    Role,
+    agencies_for,
+    can,
+    get_scoped_object_or_404,
+    inside_compartment_of,
+    open_to_everyone_signed_in,
+    outside_compartments,
+    permission_of_record,
+    permission_required,
+    scoped,
+)
 from .selectors import (
     grants_waiting_for,
     has_second_factor,
@@ -76,10 +90,12 @@ def sign_in(request):
 
 @two_factor_exempt
 @require_POST
+@open_to_everyone_signed_in
 def sign_out(request):
     return auth_views.LogoutView.as_view()(request)
 
 
+@open_to_everyone_signed_in
 def home(request):
     partnership = Partnership.current()
     years = ReportingYear.objects.filter(partnership=partnership)
@@ -225,11 +241,9 @@ def person_detail(request, pk):
     )
 
 
-def _agencies_for(user, action=Action.EDIT):
+def _agencies_for(user):
     """The agencies a person may attach people to: all for the business unit, their own for an agency lead."""
-    agencies = Agency.objects.filter(active=True)
-    granted = require(user, Area.PEOPLE, action)
-    return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
+    return agencies_for(user, Area.PEOPLE, Action.EDIT).filter(active=True)
 
 
 PERSON_ADDED = "assure_person_added"
@@ -559,7 +573,7 @@ def priority_edit(request, pk):
 def audit_trail(request):
     table = Table(
         request,
-        AuditEntry.objects.all(),
+        outside_compartments(AuditEntry.objects.all(), request.user),
         [
             Column("When", lambda e: e.at, sort="at"),
             Column("Who", lambda e: e.actor_label, sort="actor_label"),
@@ -577,8 +591,7 @@ def audit_trail(request):
 
 @permission_required(Area.AUDIT_TRAIL)
 def audit_entry_detail(request, pk):
-    entry = get_object_or_404(AuditEntry, pk=pk)
-    log_access(request, entry)  # its before/after values can describe sensitive records
+    entry = get_scoped_object_or_404(outside_compartments(AuditEntry.objects.all(), request.user), request.user, pk=pk)
     return render(request, "core/audit_entry_detail.html", {"entry": entry})
 
 
@@ -586,7 +599,7 @@ def audit_entry_detail(request, pk):
 def access_log(request):
     table = Table(
         request,
-        AccessLogEntry.objects.all(),
+        outside_compartments(AccessLogEntry.objects.all(), request.user),
         [
             Column("When", lambda e: e.at, sort="at"),
             Column("Who", lambda e: e.user_label, sort="user_label"),
@@ -602,6 +615,7 @@ def access_log(request):
     return list_page(request, table, "core/access_log.html", Area.AUDIT_TRAIL)
 
 
+@open_to_everyone_signed_in
 def account(request):
     return render(
         request,
@@ -615,6 +629,7 @@ def account(request):
     )
 
 
+@open_to_everyone_signed_in
 def account_email_change(request):
     form = OwnEmailChangeForm(request.POST or None, user=request.user)
     return service_form_page(
@@ -725,17 +740,19 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 password_reset_confirm = public(PasswordResetConfirm.as_view())
 
 
-@permission_required(Area.PARTNERSHIP)
+@permission_of_record(Action.VIEW_HISTORY)
 def record_history(request, record_type, pk):
-    """The audit trail of one record, for people allowed to see that record and its history."""
+    """The audit trail of one record, for people allowed to see that record and its history (404 for anyone else,
+    as for the record itself)."""
     try:
         model = apps.get_model(record_type)
     except (LookupError, ValueError):
         raise Http404("No such record type") from None
     if not issubclass(model, AuditedModel):
         raise Http404("No such record type")
-    require(request.user, model.permission_area, Action.VIEW_HISTORY)
     record = get_scoped_object_or_404(model._base_manager.all(), request.user, Action.VIEW_HISTORY, pk=pk)
+    if not inside_compartment_of(request.user, record):
+        raise OutOfReach(record_type=model._meta.label, object_id=pk)
     log_access(request, record, description=f"History of {record}")
     return render(request, "core/record_history.html", {"record": record, "entries": record.history()[:500]})
 
@@ -748,6 +765,7 @@ def _safe_next(request) -> str:
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_setup(request):
     if has_second_factor(request.user):
         return redirect(f"{reverse('core:two-factor-verify')}?{urlencode({'next': _safe_next(request)})}")
@@ -773,6 +791,7 @@ def two_factor_setup(request):
 BACKUP_CODES = "assure_backup_codes"
 
 
+@open_to_everyone_signed_in
 def backup_codes(request):
     """New backup codes, shown once: straight after set-up, or when the person asks for a fresh set."""
     if request.method == "POST":
@@ -786,6 +805,7 @@ def backup_codes(request):
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_qr_code(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -795,6 +815,7 @@ def two_factor_qr_code(request):
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_verify(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
@@ -812,6 +833,7 @@ def two_factor_verify(request):
 
 
 @two_factor_exempt
+@open_to_everyone_signed_in
 def two_factor_backup_code(request):
     device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
     form = BackupCodeForm(request.POST or None, device=device)

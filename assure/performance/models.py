@@ -13,6 +13,7 @@ class Extract(AuditedModel):
     """An uploaded file of child-level data, and what its import found."""
 
     permission_area = Area.CHILD_LEVEL
+    access_logged = True
 
     class Kind(models.TextChoices):
         ANNEX_A = "annex_a", "Ofsted Annex A (lists 1 to 8)"
@@ -60,6 +61,7 @@ class DataVersion(AuditedModel):
     """The canonical events of every extract in use at one moment, as Parquet files."""
 
     permission_area = Area.CHILD_LEVEL
+    access_logged = True
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="data_versions")
     created_at = models.DateTimeField(default=timezone.now)

@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assure.core import disclosure, periods
-from assure.core.access import log_access
 from assure.core.disclosure import SUPPRESSED, disclose
 from assure.core.downloads import About, Percent, requested_format, table_download
-from assure.core.models import Agency, Partnership
+from assure.core.models import Partnership
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import (
     Action,
     Area,
-    Scope,
+    agencies_for,
     can,
     get_scoped_object_or_404,
     permission_required,
@@ -557,7 +556,6 @@ def extract_detail(request, pk):
             about=About(title=f"Rows rejected from {extract.original_name}", computed_at=extract.uploaded_at),
             record=extract,
         )
-    log_access(request, extract)
     page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -570,9 +568,7 @@ def extract_detail(request, pk):
 
 
 def _submitting_agencies(user):
-    granted = require(user, Area.AGENCY_RETURNS, Action.EDIT)
-    agencies = Agency.objects.filter(active=True)
-    return agencies if granted.scope == Scope.PARTNERSHIP else agencies.filter(pk__in=granted.agency_ids)
+    return agencies_for(user, Area.AGENCY_RETURNS, Action.EDIT).filter(active=True)
 
 
 @permission_required(Area.AGENCY_RETURNS)

@@ -187,6 +187,7 @@ class Booking(AuditedModel):
     """A delegate's place (or waiting-list position) on a course."""
 
     permission_area = Area.TRAINING
+    access_logged = True
     agency_path = "agency"
     owner_path = "delegate"
 
@@ -392,6 +393,7 @@ class EvaluationResponse(AuditedModel):
     """A delegate's (or their manager's) self-rating at one stage of the three-stage evaluation."""
 
     permission_area = Area.TRAINING
+    access_logged = True
     agency_path = "booking__agency"
     owner_path = "booking__delegate"
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,18 +17,23 @@ from assure.core.forms import DATE_HINT, DateInput
 from assure.core.models import Partnership, Priority, ReportingYear
 from assure.core.pages import form_page
 from assure.core.periods import quarter
-from assure.core.permissions import Action, Area, Scope, permission_required, reach, require
+from assure.core.permissions import (
+    Action,
+    Area,
+    Scope,
+    get_agency_or_404,
+    permission_required,
+    require,
+)
 
 from . import selectors, services
 from .forms import ChargeRuleForm, YearForm
 from .models import ChargeRule, EvaluationResponse, Module
 from .pdf import pdf_download
-from .views import agency_or_404, require_coordinator
+from .views import coordinator_required, is_coordinator
 
-
-def require_partnership_wide(user, action=Action.VIEW) -> None:
-    if reach(user, Area.TRAINING, action).scope < Scope.PARTNERSHIP:
-        raise PermissionDenied("Training reports cover every agency; they are for the partnership's business unit.")
+# Training reports and charging cover every agency: for the business unit, analysts and scrutineers.
+partnership_wide_required = permission_required(Area.TRAINING, scope=Scope.PARTNERSHIP)
 
 
 def _year(request, partnership) -> tuple[YearForm, ReportingYear]:
@@ -56,9 +60,8 @@ def _percent(points):
     return None if points is None else Percent(points)
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def reports(request):
-    require_partnership_wide(request.user)
     return render(request, "training/reports.html")
 
 
@@ -70,9 +73,8 @@ class AttendanceReportForm(YearForm):
         self.fields["module"].queryset = Module.objects.filter(partnership=partnership)
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def attendance_report(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form = AttendanceReportForm(request.GET or None, partnership=partnership)
     year = form.chosen()
@@ -114,9 +116,8 @@ class EvaluationReportForm(YearForm):
         self.fields["priority"].queryset = Priority.objects.filter(partnership=partnership)
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def evaluation_report(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form = EvaluationReportForm(request.GET or None, partnership=partnership)
     year = form.chosen()
@@ -155,9 +156,8 @@ def evaluation_report(request):
     return render(request, "training/report_evaluation.html", context)
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def workforce_report(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     rows = selectors.workforce_compliance(partnership, year=year)
@@ -182,9 +182,8 @@ def workforce_report(request):
     return render(request, "training/report_workforce.html", context)
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def needs_report(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     needs = selectors.training_needs(partnership, year=year)
@@ -200,9 +199,8 @@ def needs_report(request):
     return render(request, "training/report_needs.html", {"form": form, "year": year, "needs": needs})
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def take_up_report(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     tools = [
@@ -212,9 +210,8 @@ def take_up_report(request):
     return render(request, "training/report_take_up.html", {"form": form, "year": year, "tools": tools})
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def impact_report(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     statements = selectors.impact_statements(
@@ -244,15 +241,14 @@ def impact_report(request):
         "form": form,
         "year": year,
         "statements": statements,
-        "coordinator": reach(request.user, Area.TRAINING, Action.EDIT).scope == Scope.PARTNERSHIP,
+        "coordinator": is_coordinator(request.user),
     }
     return render(request, "training/report_impact.html", context)
 
 
 @require_POST
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def impact_choose(request, pk):
-    require_coordinator(request.user)
     response = get_object_or_404(EvaluationResponse, pk=pk, booking__course__module__partnership=Partnership.current())
     response.chosen_for_annual_report = request.POST.get("chosen") == "yes"
     response.save()
@@ -266,9 +262,8 @@ def impact_choose(request, pk):
     return redirect(back)
 
 
-@permission_required(Area.TRAINING)
+@partnership_wide_required
 def charging(request):
-    require_partnership_wide(request.user)
     partnership = Partnership.current()
     form, year = _year(request, partnership)
     income = selectors.income(partnership, year=year)
@@ -281,14 +276,13 @@ def charging(request):
             "rules": ChargeRule.objects.filter(partnership=partnership).select_related("module"),
             "income": income,
             "year_total": sum((row.total for row in income), Decimal("0.00")),
-            "coordinator": reach(request.user, Area.TRAINING, Action.EDIT).scope == Scope.PARTNERSHIP,
+            "coordinator": is_coordinator(request.user),
         },
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def charge_rule_edit(request, pk=None):
-    require_coordinator(request.user)
     partnership = Partnership.current()
     rule = get_object_or_404(ChargeRule, pk=pk, partnership=partnership) if pk else None
     form = ChargeRuleForm(request.POST or None, instance=rule, partnership=partnership)
@@ -305,7 +299,7 @@ def charge_rule_edit(request, pk=None):
 @permission_required(Area.TRAINING, Action.EXPORT)
 def invoice(request, agency_pk, start_year, number, fmt):
     """One agency's invoice for one quarter; an agency lead can download their own agency's."""
-    agency = agency_or_404(request.user, agency_pk, Action.EXPORT)
+    agency = get_agency_or_404(request.user, Area.TRAINING, Action.EXPORT, agency_pk)
     try:
         period = quarter(start_year, number)
     except ValueError:

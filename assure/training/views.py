@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +12,14 @@ from assure.core.permissions import (
     Action,
     Area,
     Scope,
+    acts_for_agencies,
+    agencies_for,
     can,
+    get_agency_or_404,
     get_scoped_object_or_404,
+    is_partnership_wide,
+    may,
     permission_required,
-    reach,
     scoped,
 )
 from assure.core.tables import Column, Table
@@ -49,32 +52,18 @@ from .pdf import pdf_download
 
 def is_coordinator(user) -> bool:
     """The training coordinator (a partnership admin) runs the whole programme."""
-    return reach(user, Area.TRAINING, Action.EDIT).scope == Scope.PARTNERSHIP
+    return is_partnership_wide(user, Area.TRAINING, Action.EDIT)
 
 
-def require_coordinator(user) -> None:
-    if not is_coordinator(user):
-        raise PermissionDenied("Only the training coordinator can do this.")
+# Pages only the training coordinator uses: changing the programme, the register, charging.
+coordinator_required = permission_required(Area.TRAINING, Action.EDIT, scope=Scope.PARTNERSHIP)
+# Pages for the people who manage others' training: an agency's lead, or the coordinator.
+agency_lead_required = permission_required(Area.TRAINING, Action.EDIT, scope=Scope.AGENCY)
 
 
 def staff_bookable_by(user):
     """The people ``user`` may book onto courses: everyone for the coordinator, their own agency's staff for an agency lead."""
-    granted = reach(user, Area.TRAINING, Action.EDIT)
-    people = User.objects.filter(is_active=True, agency__isnull=False)
-    if granted.scope == Scope.PARTNERSHIP:
-        return people
-    if granted.scope == Scope.AGENCY:
-        return people.filter(agency_id__in=granted.agency_ids)
-    return people.none()
-
-
-def agency_or_404(user, pk, action=Action.VIEW) -> Agency:
-    """An agency whose training records ``user`` may see: any for the coordinator, their own for an agency lead."""
-    granted = reach(user, Area.TRAINING, action)
-    agency = get_object_or_404(Agency, pk=pk, partnership=Partnership.current())
-    if granted.scope == Scope.PARTNERSHIP or (granted.scope == Scope.AGENCY and agency.pk in granted.agency_ids):
-        return agency
-    raise Http404("No agency matches the given query.")
+    return User.objects.filter(is_active=True, agency__in=agencies_for(user, Area.TRAINING, Action.EDIT))
 
 
 def base_url(request) -> str:
@@ -116,9 +105,8 @@ def module_detail(request, pk):
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def module_create(request):
-    require_coordinator(request.user)
     form = ModuleForm(request.POST or None, partnership=Partnership.current())
     return form_page(
         request,
@@ -130,9 +118,8 @@ def module_create(request):
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def module_edit(request, pk):
-    require_coordinator(request.user)
     module = get_object_or_404(Module, pk=pk, partnership=Partnership.current())
     form = ModuleForm(request.POST or None, instance=module, partnership=module.partnership)
     return form_page(
@@ -189,9 +176,8 @@ def course_detail(request, pk):
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def course_create(request):
-    require_coordinator(request.user)
     form = CourseForm(request.POST or None, partnership=Partnership.current(), initial=request.GET.dict() or None)
     return form_page(
         request,
@@ -203,9 +189,8 @@ def course_create(request):
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def course_edit(request, pk):
-    require_coordinator(request.user)
     course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
     form = CourseForm(request.POST or None, instance=course, partnership=course.module.partnership)
     return form_page(
@@ -250,19 +235,15 @@ def course_book(request, pk):
     return _book(request, course, form, delegate=request.user, title="Book a place")
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@agency_lead_required
 def course_book_staff(request, pk):
     course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
-    people = staff_bookable_by(request.user)
-    if not people.exists():
-        raise PermissionDenied("Only agency leads and the training coordinator book places for other people.")
-    form = StaffBookingForm(request.POST or None, people=people)
+    form = StaffBookingForm(request.POST or None, people=staff_bookable_by(request.user))
     return _book(request, course, form, delegate=None, title="Book a member of staff")
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def course_register(request, pk):
-    require_coordinator(request.user)
     course = get_object_or_404(
         Course.objects.select_related("module"), pk=pk, module__partnership=Partnership.current()
     )
@@ -317,11 +298,14 @@ def booking_list(request):
         default_sort="-course__date",
     )
     awaiting = scoped(Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL), request.user, Action.EDIT)
-    editing = reach(request.user, Area.TRAINING, Action.EDIT)
-    if editing.scope < Scope.AGENCY:
+    if not acts_for_agencies(request.user, Area.TRAINING, Action.EDIT):
         awaiting = awaiting.none()
     # An agency lead's way to their agency's training terms and headcount.
-    led = Agency.objects.filter(pk__in=editing.agency_ids) if editing.scope == Scope.AGENCY else Agency.objects.none()
+    led = (
+        Agency.objects.none()
+        if is_partnership_wide(request.user, Area.TRAINING, Action.EDIT)
+        else agencies_for(request.user, Area.TRAINING, Action.EDIT)
+    )
     return list_page(
         request, table, "training/booking_list.html", Area.TRAINING, awaiting=awaiting.count(), led_agencies=led
     )
@@ -333,8 +317,8 @@ def booking_detail(request, pk):
         Booking.objects.select_related("course__module", "delegate", "agency"), request.user, pk=pk
     )
     user = request.user
-    may_edit = scoped(Booking.objects.filter(pk=pk), user, Action.EDIT).exists()
-    manages = may_edit and reach(user, Area.TRAINING, Action.EDIT).scope >= Scope.AGENCY
+    may_edit = may(user, Action.EDIT, booking)
+    manages = may_edit and acts_for_agencies(user, Area.TRAINING, Action.EDIT)
     return render(
         request,
         "training/booking_detail.html",
@@ -368,10 +352,8 @@ def booking_cancel(request, pk):
 
 
 @require_POST
-@permission_required(Area.TRAINING, Action.EDIT)
+@agency_lead_required
 def booking_decide(request, pk):
-    if reach(request.user, Area.TRAINING, Action.EDIT).scope < Scope.AGENCY:
-        raise PermissionDenied("Only the agency's lead or the training coordinator approves bookings.")
     booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.EDIT, pk=pk)
     try:
         booking = services.booking_decide(
@@ -384,10 +366,8 @@ def booking_decide(request, pk):
     return redirect(booking.get_absolute_url())
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@agency_lead_required
 def waiver_request(request, pk):
-    if reach(request.user, Area.TRAINING, Action.EDIT).scope < Scope.AGENCY:
-        raise PermissionDenied("Only the agency's lead or the training coordinator asks for fees to be waived.")
     booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.EDIT, pk=pk)
     form = WaiverRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -460,7 +440,7 @@ def evaluate(request, token):
 
 @permission_required(Area.TRAINING)
 def agency_detail(request, pk):
-    agency = agency_or_404(request.user, pk)
+    agency = get_agency_or_404(request.user, Area.TRAINING, Action.VIEW, pk)
     headcounts = WorkforceHeadcount.objects.filter(agency=agency).select_related("reporting_year")
     return render(
         request,
@@ -471,16 +451,14 @@ def agency_detail(request, pk):
             "headcounts": headcounts,
             "bookings": Booking.objects.filter(agency=agency).count(),
             "coordinator": is_coordinator(request.user),
-            "can_edit_headcount": can(request.user, Area.TRAINING, Action.EDIT)
-            and reach(request.user, Area.TRAINING, Action.EDIT).scope >= Scope.AGENCY,
+            "can_edit_headcount": acts_for_agencies(request.user, Area.TRAINING, Action.EDIT),
         },
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@coordinator_required
 def agency_profile_edit(request, pk):
-    require_coordinator(request.user)
-    agency = agency_or_404(request.user, pk, Action.EDIT)
+    agency = get_agency_or_404(request.user, Area.TRAINING, Action.EDIT, pk)
     profile = AgencyTrainingProfile.objects.filter(agency=agency).first() or AgencyTrainingProfile(agency=agency)
     form = AgencyTrainingProfileForm(request.POST or None, instance=profile)
     return form_page(
@@ -493,11 +471,9 @@ def agency_profile_edit(request, pk):
     )
 
 
-@permission_required(Area.TRAINING, Action.EDIT)
+@agency_lead_required
 def headcount_edit(request, pk, headcount_pk=None):
-    if reach(request.user, Area.TRAINING, Action.EDIT).scope < Scope.AGENCY:
-        raise PermissionDenied("Only the agency's lead or the training coordinator records its headcount.")
-    agency = agency_or_404(request.user, pk, Action.EDIT)
+    agency = get_agency_or_404(request.user, Area.TRAINING, Action.EDIT, pk)
     headcount = get_object_or_404(WorkforceHeadcount, pk=headcount_pk, agency=agency) if headcount_pk else None
     form = WorkforceHeadcountForm(request.POST or None, instance=headcount, agency=agency)
     return form_page(

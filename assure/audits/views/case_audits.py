@@ -2,10 +2,17 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from assure.core.access import log_access
 from assure.core.models import Partnership
 from assure.core.pages import form_page, service_form_page
-from assure.core.permissions import Action, Area, can, get_scoped_object_or_404, permission_required, scoped
+from assure.core.permissions import (
+    Action,
+    Area,
+    Scope,
+    can,
+    get_scoped_object_or_404,
+    may,
+    permission_required,
+)
 
 from .. import selectors, services
 from ..forms import (
@@ -17,11 +24,9 @@ from ..forms import (
     RecommendationForm,
 )
 from ..models import AuditedCase, CaseAgencyAudit, CaseAuditProgramme, FindingKind, Recommendation
-from .common import partnership_wide_view
 
 
-@permission_required(Area.AUDITS)
-@partnership_wide_view
+@permission_required(Area.AUDITS, scope=Scope.PARTNERSHIP)
 def programme_list(request):
     programmes = (
         CaseAuditProgramme.objects.filter(partnership=Partnership.current())
@@ -51,8 +56,7 @@ def programme_create(request):
     )
 
 
-@permission_required(Area.AUDITS)
-@partnership_wide_view
+@permission_required(Area.AUDITS, scope=Scope.PARTNERSHIP)
 def programme_detail(request, pk):
     programme = get_object_or_404(CaseAuditProgramme, pk=pk, partnership=Partnership.current())
     cases = programme.cases.select_related("theme").annotate(agencies=Count("agency_audits"))
@@ -90,11 +94,11 @@ def case_create(request, pk):
     )
 
 
-@permission_required(Area.AUDITS)
-@partnership_wide_view
+@permission_required(Area.AUDITS, scope=Scope.PARTNERSHIP)
 def case_detail(request, pk):
-    case = get_object_or_404(AuditedCase, pk=pk, programme__partnership=Partnership.current())
-    log_access(request, case)
+    case = get_scoped_object_or_404(
+        AuditedCase.objects.filter(programme__partnership=Partnership.current()), request.user, pk=pk
+    )
     audits = case.agency_audits.select_related("agency", "auditor").prefetch_related("answers__question")
     return render(
         request,
@@ -108,7 +112,6 @@ def agency_audit_detail(request, pk):
     agency_audit = get_scoped_object_or_404(
         CaseAgencyAudit.objects.select_related("case__programme", "agency"), request.user, pk=pk
     )
-    log_access(request, agency_audit)
     return render(
         request,
         "audits/case_agency_audit.html",
@@ -116,7 +119,7 @@ def agency_audit_detail(request, pk):
             "agency_audit": agency_audit,
             "answers": agency_audit.answers.select_related("question"),
             "is_business_unit": can(request.user, Area.AUDITS, Action.APPROVE),
-            "can_edit": scoped(CaseAgencyAudit.objects.filter(pk=pk), request.user, Action.EDIT).exists(),
+            "can_edit": may(request.user, Action.EDIT, agency_audit),
         },
     )
 

@@ -5,18 +5,16 @@ from django.views.decorators.http import require_POST
 
 from assure.core.models import Partnership
 from assure.core.pages import form_page, list_page, service_form_page
-from assure.core.permissions import Action, Area, can, permission_required
+from assure.core.permissions import Action, Area, Scope, can, permission_required
 from assure.core.tables import Column, Table
 
 from .. import selectors, services, tasks
 from ..filters import EducationProviderFilter
 from ..forms import EducationAuditForm, EducationProviderForm, EducationReturnForm
 from ..models import EducationAudit, EducationProvider, EducationReturn
-from .common import partnership_wide_view
 
 
-@permission_required(Area.AUDITS)
-@partnership_wide_view
+@permission_required(Area.AUDITS, scope=Scope.PARTNERSHIP)
 def audit_list(request):
     audits = EducationAudit.objects.filter(partnership=Partnership.current()).select_related("reporting_year")
     return render(
@@ -40,8 +38,7 @@ def audit_create(request):
     )
 
 
-@permission_required(Area.AUDITS)
-@partnership_wide_view
+@permission_required(Area.AUDITS, scope=Scope.PARTNERSHIP)
 def audit_detail(request, pk):
     audit = get_object_or_404(EducationAudit, pk=pk, partnership=Partnership.current())
     return render(
@@ -89,8 +86,7 @@ def return_record(request, pk):
     )
 
 
-@permission_required(Area.AUDITS)
-@partnership_wide_view
+@permission_required(Area.AUDITS, scope=Scope.PARTNERSHIP)
 def provider_list(request):
     table = Table(
         request,

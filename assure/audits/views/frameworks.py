@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from assure.core.models import Partnership
 from assure.core.pages import form_page, service_form_page
-from assure.core.permissions import Action, Area, Scope, can, permission_required, reach
+from assure.core.permissions import Action, Area, can, is_partnership_wide, permission_required
 
 from .. import services
 from ..forms import FrameworkVersionForm, StandardForm
@@ -22,7 +22,7 @@ def audits_home(request):
             "programmes": CaseAuditProgramme.objects.filter(partnership=partnership),
             "inspections": Inspection.objects.filter(partnership=partnership)[:5],
             "is_business_unit": can(request.user, Area.AUDITS, Action.APPROVE),
-            "sees_partnership": reach(request.user, Area.AUDITS, Action.VIEW).scope == Scope.PARTNERSHIP,
+            "sees_partnership": is_partnership_wide(request.user, Area.AUDITS, Action.VIEW),
         },
     )
 

@@ -12,11 +12,12 @@ from assure.core.pages import service_form_page
 from assure.core.permissions import (
     Action,
     Area,
-    Scope,
+    agencies_for,
     can,
     get_scoped_object_or_404,
+    is_partnership_wide,
+    may,
     permission_required,
-    reach,
     require,
     scoped,
 )
@@ -95,7 +96,7 @@ def return_detail(request, pk):
     section11_return = get_scoped_object_or_404(
         Section11Return.objects.select_related("round", "agency"), request.user, pk=pk
     )
-    editable = scoped(Section11Return.objects.filter(pk=pk), request.user, Action.EDIT).exists()
+    editable = may(request.user, Action.EDIT, section11_return)
     sections = selectors.return_sections(section11_return)
     return render(
         request,
@@ -293,9 +294,12 @@ def movement_analysis(request):
     # By default, the first round against the next point after it (its first progress update, usually).
     end_key = request.GET.get("to") or (choices[min(1, len(choices) - 1)][0] if choices else "")
     start, end = movement.load_point(partnership, start_key), movement.load_point(partnership, end_key)
-    granted = reach(request.user, Area.AUDITS, Action.VIEW)
     # An agency lead sees their own agency's movement only, never another agency's ratings.
-    agencies = None if granted.scope == Scope.PARTNERSHIP else partnership.agencies.filter(pk__in=granted.agency_ids)
+    agencies = (
+        None
+        if is_partnership_wide(request.user, Area.AUDITS, Action.VIEW)
+        else agencies_for(request.user, Area.AUDITS, Action.VIEW)
+    )
     result = movement.movement(start, end, agencies) if start and end else None
     if result and requested_format(request):
         require(request.user, Area.AUDITS, Action.EXPORT)

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from assure.core.permissions import Action, Area, Scope, reach
+from assure.core.permissions import Action, Area, acts_for_agencies, can, is_partnership_wide
 
 register = template.Library()
 
@@ -10,14 +10,13 @@ register = template.Library()
 def training_menu(context):
     """The training section's own menu: only the pages the person may open."""
     request = context["request"]
-    viewing = reach(request.user, Area.TRAINING, Action.VIEW).scope
-    editing = reach(request.user, Area.TRAINING, Action.EDIT).scope
+    user = request.user
     items = [("Programme", "training:programme"), ("Courses", "training:course-list")]
-    if editing >= Scope.OWN:
+    if can(user, Area.TRAINING, Action.EDIT):
         items.append(("My training", "training:my-training"))
-    if viewing >= Scope.AGENCY:
+    if acts_for_agencies(user, Area.TRAINING, Action.VIEW):
         items.append(("Bookings", "training:booking-list"))
-    if viewing == Scope.PARTNERSHIP:
+    if is_partnership_wide(user, Area.TRAINING, Action.VIEW):
         items += [("Reports", "training:reports"), ("Charging and invoices", "training:charging")]
     links = []
     for label, name in items:
