@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 
 from .access import log_access
-from .permissions import Action, Area, can
+from .permissions import Action, Area, can, require
 
 SUPPRESSED = "[c]"
 # The query parameter of the choice, and its one value: ``?small_numbers=show``.
@@ -95,11 +94,7 @@ def small_numbers_shown(request, *, log_page: bool) -> bool:
     """
     if request.GET.get(SMALL_NUMBERS) != SHOW:
         return False
-    if not may_show_small_numbers(request.user):
-        raise PermissionDenied(
-            "Only people who may see child-level data can show small numbers. "
-            f"Counts of children from 1 to {settings.ASSURE_DISCLOSURE_THRESHOLD} are shown as {SUPPRESSED}."
-        )
+    require(request.user, Area.CHILD_LEVEL, Action.VIEW)
     if log_page:
         log_access(request, None, description=f"Small numbers shown on {request.path}")
     return True

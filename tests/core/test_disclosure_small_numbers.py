@@ -36,7 +36,7 @@ def test_a_download_or_a_chart_leaves_the_logging_to_its_own_entry(make_person, 
 
 @pytest.mark.parametrize("role", [Role.SCRUTINEER, Role.AGENCY_LEAD, Role.PARTNERSHIP_ADMIN, Role.LEAD_PARTNER])
 def test_everyone_else_is_refused(make_person, council, role):
-    with pytest.raises(PermissionDenied, match="Only people who may see child-level data can show small numbers"):
+    with pytest.raises(PermissionDenied, match="Your roles do not let you see child-level data"):
         small_numbers_shown(request_as(make_person(role, council), small_numbers="show"), log_page=True)
     assert not AccessLogEntry.objects.exists()
 

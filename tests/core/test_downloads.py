@@ -205,7 +205,9 @@ def test_no_module_but_core_downloads_writes_an_attachment():
     found = [
         f"{path.relative_to(package)}: {way}"
         for path in package.rglob("*.py")
-        if path != package / "core" / "downloads.py" and "migrations" not in path.parts
+        # The access log reads the header to leave attachments to core.downloads; it writes none.
+        if path not in (package / "core" / "downloads.py", package / "core" / "access.py")
+        and "migrations" not in path.parts
         for way in OTHER_WAYS
         if way in path.read_text()
     ]
