@@ -77,7 +77,6 @@ def _dashboard_context(request):
         "years": years,
         "year": year,
         "public": public,
-        "areas_menu": AREAS.items(),
         "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW),
     }
 
