@@ -652,7 +652,7 @@ def benchmark_upload(request):
 def custom_period(request):
     """Every indicator for any period, computed from the latest data version and kept with the latest run."""
     context = _dashboard_context(request)
-    form = CustomPeriodForm(request.GET or None)
+    form = CustomPeriodForm(request.GET or None, partnership=context["partnership"])
     if form.is_bound and form.is_valid() and context["run"]:
         results = services.custom_period_compute(
             run=context["run"],

@@ -1,7 +1,6 @@
 import django_filters
 
-from assure.core.filters import DateRangeFilterSet
-from assure.core.forms import DATE_HINT, DateInput
+from assure.core.filters import DateFilter, DateRangeFilterSet
 from assure.core.models import Agency, Priority
 
 from .models import Attendance, Booking, BookingStatus, Course, CourseStatus, Module
@@ -13,10 +12,8 @@ class CourseFilter(DateRangeFilterSet):
         field_name="module__priority", queryset=Priority.objects.all(), empty_label="All priorities"
     )
     status = django_filters.ChoiceFilter(choices=CourseStatus.choices, empty_label="Scheduled and cancelled")
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=DateInput, help_text=DATE_HINT
-    )
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To", widget=DateInput)
+    date_from = DateFilter(field_name="date", lookup_expr="gte", label="Date from")
+    date_to = DateFilter(field_name="date", lookup_expr="lte", label="Date to")
 
     class Meta:
         model = Course
