@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,6 @@ from assure.core.permissions import (
     can,
     get_scoped_object_or_404,
     permission_required,
-    reach,
     require,
     scoped,
 )
@@ -73,11 +71,7 @@ def action_list(request):
 
 @permission_required(Area.ACTIONS)
 def my_actions(request):
-    """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
-    agency_ids = reach(request.user, Area.ACTIONS, Permission.EDIT).agency_ids
-    actions = scoped(selectors.register(Partnership.current()), request.user).filter(
-        Q(agency__in=agency_ids) | Q(owner=request.user)
-    )
+    actions = selectors.answerable_by(request.user, Partnership.current())
     table = _table(request, actions, "my-actions")
     return list_page(request, table, "actions/my_actions.html", Area.ACTIONS, counts=selectors.status_counts(actions))
 

@@ -27,6 +27,7 @@ from .forms import (
     SignInForm,
     TwoFactorTokenForm,
 )
+from .home import needs_for
 from .middleware import public, two_factor_exempt
 from .models import AccessLogEntry, Agency, AuditEntry, Partnership, Priority, ReportingYear, RoleAssignment, User
 from .pages import form_page, list_page
@@ -55,6 +56,7 @@ def home(request):
         request,
         "core/home.html",
         {
+            "needs": needs_for(request, today=timezone.localdate()),
             "current_year": years.first(),
             "priorities": Priority.objects.filter(partnership=partnership, last_year__isnull=True),
             "partner_count": agencies.filter(is_statutory_partner=True).count(),

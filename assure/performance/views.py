@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assure.core import periods
@@ -25,6 +26,7 @@ from assure.core.tables import Column, Table, export_response
 
 from . import charts, selectors, services
 from .catalogue import AREAS, COUNT, INDICATORS, in_area
+from .filters import AggregateReturnFilter
 from .forms import (
     AggregateReturnsCsvForm,
     AggregateReturnStartForm,
@@ -447,8 +449,9 @@ def return_list(request):
             Column("Quarter", lambda r: f"Q{r.quarter}", sort="quarter"),
             Column("Status", lambda r: r.get_status_display(), sort="status", tag=lambda r: RETURN_TAGS[r.status]),
         ],
-        name="agency-returns",
+        name="quarterly-returns",
         search_fields=["agency__name", "dataset__name"],
+        filterset_class=AggregateReturnFilter,
         default_sort="-start_year",
     )
     return list_page(
@@ -461,10 +464,32 @@ def return_list(request):
     )
 
 
+@permission_required(Area.AGENCY_RETURNS)
+def returns_due(request):
+    """The quarterly returns agencies owe (only the late ones with ``?late=yes``), each with its deadline."""
+    today = timezone.localdate()
+    late_only = request.GET.get("late") == "yes"
+    return render(
+        request,
+        "performance/returns_due.html",
+        {
+            "owed": selectors.returns_owed_to(request.user, Partnership.current(), today=today, late_only=late_only),
+            "late_only": late_only,
+            "today": today,
+            "working_days": selectors.RETURN_WORKING_DAYS,
+            "can_edit": can(request.user, Area.AGENCY_RETURNS, Action.EDIT),
+        },
+    )
+
+
 @permission_required(Area.AGENCY_RETURNS, Action.EDIT)
 def return_start(request):
+    # A return owed can be started from its row on the returns due page, the data set and quarter chosen.
     form = AggregateReturnStartForm(
-        request.POST or None, partnership=Partnership.current(), agencies=_submitting_agencies(request.user)
+        request.POST or None,
+        partnership=Partnership.current(),
+        agencies=_submitting_agencies(request.user),
+        initial=request.GET.dict() or None,
     )
     return service_form_page(
         request,

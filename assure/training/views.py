@@ -21,7 +21,7 @@ from assure.core.permissions import (
 )
 from assure.core.tables import Column, Table
 
-from . import services
+from . import selectors, services
 from .filters import BookingFilter, CourseFilter
 from .forms import (
     AgencyTrainingProfileForm,
@@ -302,7 +302,7 @@ def my_training(request):
 def booking_list(request):
     table = Table(
         request,
-        scoped(Booking.objects.all(), request.user).select_related("course__module", "delegate", "agency"),
+        selectors.visible_bookings(request.user).select_related("course__module", "delegate", "agency"),
         [
             Column("Delegate", lambda b: b.delegate.full_name, sort="delegate__full_name", link=True),
             Column("Agency", lambda b: b.agency.name, sort="agency__name"),

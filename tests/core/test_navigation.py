@@ -6,12 +6,12 @@ from assure.core.navigation import SECTIONS, NavigationItem, all_entries
 from assure.core.permissions import Area, Role
 from assure.training.services import course_book
 from tests.actions.builders import action
-from tests.core.records import course
+from tests.core.records import course, person
 
 
-def _client(make_person, role, agency):
+def _client(role, agency):
     client = Client()
-    client.force_login(make_person(role, agency))
+    client.force_login(person(role, agency))
     return client
 
 
@@ -26,8 +26,8 @@ def _current(links):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_role_has_at_most_seven_sections_starting_with_home(role, make_person, council, police):
-    client = _client(make_person, role, police if role == Role.AGENCY_LEAD else council)
+def test_every_role_has_at_most_seven_sections_starting_with_home(role, council, police):
+    client = _client(role, police if role == Role.AGENCY_LEAD else council)
     navigation = _navigation(client, reverse("core:home"))
     labels = [link.label for link in navigation.sections]
     assert labels[0] == "Home"
@@ -37,10 +37,8 @@ def test_every_role_has_at_most_seven_sections_starting_with_home(role, make_per
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_section_group_and_page_opens_with_exactly_one_current_item_at_each_level(
-    role, make_person, council, police
-):
-    client = _client(make_person, role, police if role == Role.AGENCY_LEAD else council)
+def test_every_section_group_and_page_opens_with_exactly_one_current_item_at_each_level(role, council, police):
+    client = _client(role, police if role == Role.AGENCY_LEAD else council)
     sections = _navigation(client, reverse("core:home")).sections
     for section in sections:
         inside = _navigation(client, section.url)
@@ -55,44 +53,39 @@ def test_every_section_group_and_page_opens_with_exactly_one_current_item_at_eac
                 assert _current(on_page.pages) == [(page.label, "page")], page.url
 
 
-def test_a_practitioner_is_not_shown_the_business_units_pages(make_person, council, admin_user):
-    practitioner, admin = Client(), Client()
-    practitioner.force_login(make_person(Role.PRACTITIONER, council))
-    admin.force_login(admin_user)
+def test_a_practitioner_is_not_shown_the_business_units_pages(council):
+    practitioner, admin = _client(Role.PRACTITIONER, council), _client(Role.PARTNERSHIP_ADMIN, council)
     assert [link.label for link in _navigation(practitioner, reverse("core:home")).sections] == ["Home", "Training"]
     admin_sections = [link.label for link in _navigation(admin, reverse("core:home")).sections]
     assert admin_sections == ["Home", "Performance", "Training", "Assurance", "Manage"]
 
 
-def test_performance_is_split_into_dashboards_data_and_settings(admin_client):
-    navigation = _navigation(admin_client, reverse("performance:data-quality"))
+def test_performance_is_split_into_dashboards_data_and_settings(council):
+    navigation = _navigation(_client(Role.PARTNERSHIP_ADMIN, council), reverse("performance:data-quality"))
     assert [link.label for link in navigation.groups] == ["Dashboards", "Data", "Settings"]
     assert _current(navigation.groups) == [("Data", "true")]
     assert [link.label for link in navigation.pages] == ["Quarterly returns", "Data quality"]
     assert _current(navigation.pages) == [("Data quality", "page")]
 
 
-def test_a_record_page_marks_the_list_it_belongs_to(admin_client, council):
+def test_a_record_page_marks_the_list_it_belongs_to(council):
     record = action(council)
-    navigation = _navigation(admin_client, record.get_absolute_url())
+    navigation = _navigation(_client(Role.PARTNERSHIP_ADMIN, council), record.get_absolute_url())
     assert _current(navigation.sections) == [("Assurance", "true")]
     assert _current(navigation.groups) == [("Action register", "true")]
 
 
-def test_a_booking_sits_under_my_training_for_its_delegate_and_under_bookings_for_an_agency_lead(
-    make_person, police, partnership
-):
-    officer = make_person(Role.PRACTITIONER, police)
+def test_a_booking_sits_under_my_training_for_its_delegate_and_under_bookings_for_an_agency_lead(police, partnership):
+    officer = person(Role.PRACTITIONER, police)
     booking = course_book(course=course(partnership), delegate=officer, booked_by=officer)
-    delegate, lead = Client(), Client()
+    delegate, lead = Client(), _client(Role.AGENCY_LEAD, police)
     delegate.force_login(officer)
-    lead.force_login(make_person(Role.AGENCY_LEAD, police))
     assert _current(_navigation(delegate, booking.get_absolute_url()).groups) == [("My training", "true")]
     assert _current(_navigation(lead, booking.get_absolute_url()).groups) == [("Bookings", "true")]
 
 
-def test_pages_outside_every_section_mark_none_and_the_account_link_marks_itself(admin_client):
-    response = admin_client.get(reverse("core:account"))
+def test_pages_outside_every_section_mark_none_and_the_account_link_marks_itself(council):
+    response = _client(Role.PARTNERSHIP_ADMIN, council).get(reverse("core:account"))
     navigation = response.context["navigation"]
     assert _current(navigation.sections) == []
     assert navigation.groups == [] and navigation.pages == []

@@ -24,6 +24,7 @@ from assure.core.permissions import (
 from assure.core.tables import export_response
 
 from .. import movement, selectors, services
+from ..filters import Section11ReturnFilter
 from ..forms import (
     EvidenceUploadForm,
     ModerationForm,
@@ -46,13 +47,18 @@ from ..models import (
 @permission_required(Area.AUDITS)
 def round_list(request):
     partnership = Partnership.current()
-    returns = scoped(Section11Return.objects.filter(round__partnership=partnership), request.user)
+    returns = selectors.visible_returns(request.user, partnership)
+    filters = Section11ReturnFilter(request.GET or None, queryset=returns, request=request)
+    filters.filters["round"].queryset = Section11Round.objects.filter(partnership=partnership)
+    if filters.is_bound and filters.is_valid():
+        returns = filters.qs
     return render(
         request,
         "audits/section11_round_list.html",
         {
             "rounds": Section11Round.objects.filter(partnership=partnership).select_related("framework"),
             "returns": selectors.returns_with_counts(returns).order_by("-round__opens_on", "agency__name"),
+            "filters": filters,
             "is_business_unit": can(request.user, Area.AUDITS, Action.APPROVE),
         },
     )
