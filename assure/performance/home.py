@@ -52,7 +52,7 @@ def figures(request, *, today):
             return [Line(f"Working figures computed on {_when(working)} are not yet published", dashboard)]
         return []
     if published is None:
-        return [Line("No figures have been published yet", dashboard)]
+        return [Line("Figures in force: none published yet", dashboard)]
     data_to = published.data_version.reference_date
     to = f" from data to {date_format(data_to, 'j F Y')}" if data_to else ""
     return [Line(f"Figures in force: computed on {_when(published)}{to}", dashboard)]

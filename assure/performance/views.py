@@ -400,7 +400,12 @@ def extract_upload(request):
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": "Upload child-level data", "back_url": reverse("performance:extract-list")},
+        {
+            "form": form,
+            "title": "Upload a child-level extract",
+            "back_url": reverse("performance:extract-list"),
+            "back_to": "child-level extracts",
+        },
         status=400 if request.method == "POST" else 200,
     )
 

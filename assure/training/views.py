@@ -394,7 +394,12 @@ def waiver_request(request, pk):
         services.booking_request_waiver(booking=booking, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Asked the training coordinator to waive the fee.")
         return redirect(booking.get_absolute_url())
-    context = {"form": form, "title": "Ask for the fee to be waived", "back_url": booking.get_absolute_url()}
+    context = {
+        "form": form,
+        "title": "Ask for the fee to be waived",
+        "back_url": booking.get_absolute_url(),
+        "back_to": "the booking",
+    }
     return render(request, "core/form_page.html", context, status=400 if request.method == "POST" else 200)
 
 

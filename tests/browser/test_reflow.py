@@ -11,15 +11,35 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from assure.core.audit import AuditedModel
 from assure.core.demo import DEMO_ACCOUNTS
 from assure.core.models import User
-from assure.core.permissions import Action, can, scoped
+from assure.core.permissions import Action, Role, can, scoped
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 375)
+
+# Pages the business manager reaches from the navigation's pages rather than from the navigation itself.
+LINKED_PAGES = [
+    ("audits:section11-rounds", {}),
+    ("audits:section11-movement", {}),
+    ("audits:education-audits", {}),
+    ("audits:education-providers", {}),
+    ("audits:case-audits", {}),
+    ("audits:inspections", {}),
+    ("audits:frameworks", {}),
+    ("performance:area", {"area": "front-door"}),
+    ("performance:returns-due", {}),
+    ("training:report-attendance", {}),
+    ("training:report-evaluation", {}),
+    ("training:report-workforce", {}),
+    ("training:report-needs", {}),
+    ("training:report-take-up", {}),
+    ("training:report-impact", {}),
+]
 
 # The first element sticking out past the right edge, to say what to fix.
 WIDEST = """() => {
@@ -105,7 +125,9 @@ def _one_record_of_each_type() -> list[tuple[User, str]]:
     return [(reader, url) for url, (reader, _) in pages.items()]
 
 
-def test_every_navigation_page_of_every_role_and_a_page_of_each_record_fit_a_phone(browser, live_server, demo_partnership):
+def test_every_navigation_page_of_every_role_and_a_page_of_each_record_fit_a_phone(
+    browser, live_server, demo_partnership
+):
     problems: list[str] = []
     roles_done = set()
     for account in DEMO_ACCOUNTS:
@@ -117,6 +139,9 @@ def test_every_navigation_page_of_every_role_and_a_page_of_each_record_fit_a_pho
         page = context.new_page()
         for url in _every_navigation_page(page, live_server):
             _check(page, url, account.role.label, problems)
+        if account.role == Role.PARTNERSHIP_ADMIN:
+            for name, kwargs in LINKED_PAGES:
+                _check(page, f"{live_server.url}{reverse(name, kwargs=kwargs)}", account.role.label, problems)
         context.close()
 
     by_reader: dict[User, list[str]] = {}

@@ -230,6 +230,7 @@ def answer_moderate(request, pk):
         form,
         title=f"Moderate standard {answer.standard.number}",
         caption=f"{answer.section11_return.agency}: self-rated {answer.get_self_rating_display()}",
+        back_to="the return",
         run=lambda data: services.section11_answer_moderate(answer=answer, by=request.user, **data),
         success_url=answer.get_absolute_url(),
         success_message=f"Recorded the agreed rating for standard {answer.standard.number}.",
@@ -283,6 +284,7 @@ def rating_change_record(request, pk, answer_pk):
         form,
         title=f"Standard {answer.standard.number}: rating now",
         caption=f"{answer.section11_return.agency}, rated {movement.LABELS.get(answer.rating, 'not rated')} in {update.round}",
+        back_to=str(update),
         run=lambda data: services.section11_rating_change_record(
             progress_update=update, answer=answer, by=request.user, **data
         ),
