@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -119,3 +120,18 @@ def test_a_submitted_return_is_no_longer_owed_and_nothing_is_owed_before_the_fir
 
 def test_a_data_set_never_returned_is_owed_from_the_latest_reporting_years_first_quarter(partnership, police, gcp2):
     assert [quarter for _, _, quarter, _ in _owed(partnership, date(2019, 10, 2), agencies={police})] == [1, 2]
+
+
+def test_a_return_owed_is_started_from_its_row_with_the_data_set_and_quarter_chosen(partnership, police, gcp2):
+    AggregateReturn.objects.create(dataset=gcp2, agency=police, start_year=2019, quarter=1)
+    lead = Client()
+    lead.force_login(person(Role.AGENCY_LEAD, police))
+    due = lead.get(reverse("performance:returns-due")).content.decode()
+    start = re.search(r'href="(/performance/returns/new/\?[^"]+quarter=2)"', due).group(1).replace("&amp;", "&")
+    form = lead.get(start).context["form"]
+    assert (form["dataset"].value(), form["agency"].value(), form["start_year"].value(), form["quarter"].value()) == (
+        str(gcp2.pk),
+        str(police.pk),
+        "2019",
+        "2",
+    )
