@@ -92,7 +92,7 @@ class GovukBoundField(BoundField):
     def revealed_under(self) -> tuple[str, str] | None:
         """The choice field and option this field is revealed under, if it belongs to exactly one."""
         controller, values = getattr(self.form, "required_when", {}).get(self.name, (None, ()))
-        if controller is None or len(values) != 1 or self.form[controller].widget_type != "radioselect":
+        if controller not in self.form.fields or len(values) != 1 or self.form[controller].widget_type != "radioselect":
             return None
         return controller, str(values[0])
 
