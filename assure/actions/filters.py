@@ -3,6 +3,7 @@ from django import forms
 
 from assure.core.models import Agency, Priority
 
+from . import selectors
 from .models import SourceKind, Status
 
 
@@ -15,6 +16,9 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=Status.choices, empty_label="All statuses", field_name="derived_status"
     )
+    due = django_filters.ChoiceFilter(
+        label="Due", choices=[("soon", "Within the next 14 days")], empty_label="Any time", method="filter_due"
+    )
     escalated = django_filters.BooleanFilter(
         label="Escalation",
         field_name="escalated_on",
@@ -22,6 +26,9 @@ class ActionFilter(django_filters.FilterSet):
         exclude=True,
         widget=forms.Select(choices=[("", "All"), ("true", "Escalated"), ("false", "Not escalated")]),
     )
+
+    def filter_due(self, queryset, name, value):
+        return selectors.due_soon(queryset) if value == "soon" else queryset
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -1,6 +1,6 @@
 from django import forms
 
-from assure.core.forms import DATE_HINT, DateInput
+from assure.core.forms import DateField
 from assure.core.models import Priority, User
 
 from .models import Action, ActionUpdate, SourceKind
@@ -12,8 +12,8 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["text", "source_kind", "source_label", "agency", "owner", "priority", "due_date"]
-        widgets = {"due_date": DateInput, "text": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"due_date": DATE_HINT}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"due_date": DateField}
 
     def __init__(self, *args, partnership, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,9 +34,9 @@ class ActionUpdateForm(forms.ModelForm):
     class Meta:
         model = ActionUpdate
         fields = ["date", "text", "evidence_of_impact"]
-        widgets = {"date": DateInput, "text": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
         labels = {"date": "Date of the progress"}
-        help_texts = {"date": DATE_HINT}
+        field_classes = {"date": DateField}
 
     def __init__(self, *args, action, by, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,8 @@
-from assure.core.navigation import NavigationItem
-from assure.core.permissions import Area
+from assure.core.navigation import ASSURANCE, NavigationItem
+from assure.core.permissions import Action, Area, Scope
 
-ITEMS = [NavigationItem("Actions", "actions:action-list", Area.ACTIONS)]
+ENTRIES = [
+    # Someone who sees only their own actions has them all under "My actions".
+    NavigationItem("Action register", "actions:action-list", ASSURANCE, Area.ACTIONS, scope=Scope.AGENCY),
+    NavigationItem("My actions", "actions:my-actions", ASSURANCE, Area.ACTIONS, Action.EDIT),
+]

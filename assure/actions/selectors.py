@@ -3,10 +3,14 @@
 from collections import Counter
 from datetime import date
 
-from assure.core.models import Partnership, RoleAssignment
-from assure.core.permissions import Role
+from django.db.models import Q
+from django.utils import timezone
 
-from .models import Action, Status
+from assure.core.models import Partnership, RoleAssignment
+from assure.core.permissions import Action as Permission
+from assure.core.permissions import Area, Role, reach, scoped
+
+from .models import AT_RISK_DUE_WITHIN, Action, Status
 
 
 def register(partnership: Partnership, today: date | None = None):
@@ -14,6 +18,20 @@ def register(partnership: Partnership, today: date | None = None):
         Action.objects.filter(partnership=partnership)
         .with_status(today)
         .select_related("agency", "owner", "priority", "source_type")
+    )
+
+
+def answerable_by(user, partnership: Partnership):
+    """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
+    agency_ids = reach(user, Area.ACTIONS, Permission.EDIT).agency_ids
+    return scoped(register(partnership), user).filter(Q(agency__in=agency_ids) | Q(owner=user))
+
+
+def due_soon(actions, today: date | None = None):
+    """Open actions not yet overdue and due within the next 14 days, closure not yet asked for."""
+    today = today or timezone.localdate()
+    return actions.filter(
+        closed_on__isnull=True, closure_requested_on__isnull=True, due_date__range=(today, today + AT_RISK_DUE_WITHIN)
     )
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,6 @@ from assure.core.permissions import (
     agencies_for,
     can,
     get_scoped_object_or_404,
-    is_partnership_wide,
     may,
     permission_required,
     scoped,
@@ -73,11 +71,7 @@ def action_list(request):
 
 @permission_required(Area.ACTIONS)
 def my_actions(request):
-    """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
-    answers_for = Q(owner=request.user)
-    if not is_partnership_wide(request.user, Area.ACTIONS, Permission.EDIT):
-        answers_for |= Q(agency__in=agencies_for(request.user, Area.ACTIONS, Permission.EDIT))
-    actions = scoped(selectors.register(Partnership.current()), request.user).filter(answers_for)
+    actions = selectors.answerable_by(request.user, Partnership.current())
     table = _table(request, actions, "my-actions")
     return list_page(request, table, "actions/my_actions.html", Area.ACTIONS, counts=selectors.status_counts(actions))
 

@@ -1,6 +1,7 @@
 import django_filters
 
-from .models import EducationProvider, Phase, ProviderType
+from . import selectors
+from .models import EducationProvider, Phase, ProviderType, ReturnStatus, Section11Round
 
 
 class EducationProviderFilter(django_filters.FilterSet):
@@ -10,3 +11,15 @@ class EducationProviderFilter(django_filters.FilterSet):
     class Meta:
         model = EducationProvider
         fields = ["provider_type", "phase"]
+
+
+class Section11ReturnFilter(django_filters.FilterSet):
+    round = django_filters.ModelChoiceFilter(queryset=Section11Round.objects.all(), empty_label="All rounds")
+    status = django_filters.ChoiceFilter(
+        choices=[*ReturnStatus.choices, ("to_moderate", "Submitted, to moderate")],
+        empty_label="Any status",
+        method="filter_status",
+    )
+
+    def filter_status(self, queryset, name, value):
+        return selectors.to_moderate(queryset) if value == "to_moderate" else queryset.filter(status=value)

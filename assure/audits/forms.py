@@ -1,7 +1,7 @@
 from django import forms
 from django.db import models
 
-from assure.core.forms import DATE_HINT, DateInput
+from assure.core.forms import DateField
 from assure.core.models import Agency, Priority, ReportingYear
 
 from .models import (
@@ -42,8 +42,7 @@ class Section11RoundForm(forms.ModelForm):
     class Meta:
         model = Section11Round
         fields = ["name", "framework", "previous_round", "opens_on", "deadline"]
-        widgets = {"opens_on": DateInput, "deadline": DateInput}
-        help_texts = {"opens_on": DATE_HINT, "deadline": DATE_HINT}
+        field_classes = {"opens_on": DateField, "deadline": DateField}
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +55,12 @@ class Section11RoundForm(forms.ModelForm):
 
 
 class Section11AnswerForm(forms.ModelForm):
+    # The answers a rating needs (Section11Answer.clean enforces them).
+    required_when = {
+        "not_applicable_reason": ("self_rating", (Rating.NOT_APPLICABLE,)),
+        "planned_action": ("self_rating", NEEDS_ACTION),
+    }
+
     class Meta:
         model = Section11Answer
         fields = ["self_rating", "not_applicable_reason", "narrative", "planned_action"]
@@ -107,7 +112,10 @@ class ModerationForm(forms.Form):
         help_text="Needed if the agreed rating is Requires improvement or Inadequate and the standard has no action yet.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    due_date = forms.DateField(label="Action due by", required=False, widget=DateInput, help_text=DATE_HINT)
+    due_date = DateField(label="Action due by", required=False)
+
+    # Needed when the agreed rating needs action and the standard has none yet (enforced in clean).
+    required_when = {"action_text": ("agreed_rating", NEEDS_ACTION), "due_date": ("agreed_rating", NEEDS_ACTION)}
 
     def __init__(self, *args, answer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,22 +135,21 @@ class ProgressUpdateForm(forms.ModelForm):
     class Meta:
         model = Section11ProgressUpdate
         fields = ["name", "requested_on", "due_on"]
-        widgets = {"requested_on": DateInput, "due_on": DateInput}
-        help_texts = {"requested_on": DATE_HINT, "due_on": DATE_HINT}
+        field_classes = {"requested_on": DateField, "due_on": DateField}
 
 
 class RatingChangeForm(forms.ModelForm):
     class Meta:
         model = RatingChange
         fields = ["rating", "changed_on", "evidence"]
-        widgets = {"rating": forms.RadioSelect, "changed_on": DateInput, "evidence": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"changed_on": DATE_HINT}
+        widgets = {"rating": forms.RadioSelect, "evidence": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"changed_on": DateField}
 
 
 class EducationReturnForm(forms.Form):
     """One question per checklist item: met, partly met or not met, with an optional comment."""
 
-    returned_on = forms.DateField(label="Date returned", widget=DateInput, help_text=DATE_HINT)
+    returned_on = DateField(label="Date returned")
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +199,7 @@ class RecommendationForm(forms.ModelForm):
 class RecommendationActionForm(forms.Form):
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
     agency = forms.ModelChoiceField(label="Owner agency", queryset=Agency.objects.none())
-    due_date = forms.DateField(label="Due by", widget=DateInput, help_text=DATE_HINT)
+    due_date = DateField(label="Due by")
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,8 +228,7 @@ class InspectionForm(forms.ModelForm):
             "summary",
             "report_url",
         ]
-        widgets = {"started_on": DateInput, "ended_on": DateInput, "published_on": DateInput}
-        help_texts = {"started_on": DATE_HINT, "ended_on": DATE_HINT, "published_on": DATE_HINT}
+        field_classes = {"started_on": DateField, "ended_on": DateField, "published_on": DateField}
         formfield_callback = _https_by_default
 
     def __init__(self, *args, partnership, **kwargs):
@@ -236,8 +242,8 @@ class InspectionUpdateForm(forms.ModelForm):
     class Meta:
         model = InspectionUpdate
         fields = ["received_on", "received_by", "summary"]
-        widgets = {"received_on": DateInput, "summary": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"received_on": DATE_HINT}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"received_on": DateField}
 
 
 class CaseAgencyAuditForm(forms.Form):
@@ -356,8 +362,8 @@ class EducationProviderForm(forms.ModelForm):
 class EducationAuditForm(forms.Form):
     reporting_year = forms.ModelChoiceField(queryset=ReportingYear.objects.none())
     checklist = forms.ModelChoiceField(queryset=Framework.objects.none())
-    opens_on = forms.DateField(label="Opens on", widget=DateInput, help_text=DATE_HINT)
-    deadline = forms.DateField(widget=DateInput, help_text=DATE_HINT)
+    opens_on = DateField(label="Opens on")
+    deadline = DateField()
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -383,10 +389,10 @@ class CaseAuditProgrammeForm(forms.ModelForm):
         fields = ["name", "reporting_year", "tool", "themes", "learning_event_on", "learning_event_summary"]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "learning_event_on": DateInput,
             "learning_event_summary": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"learning_event_on": DATE_HINT, "themes": "The partnership priorities the cases are chosen for."}
+        help_texts = {"themes": "The partnership priorities the cases are chosen for."}
+        field_classes = {"learning_event_on": DateField}
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-from assure.core.navigation import NavigationItem
+from assure.core.navigation import ASSURANCE, NavigationItem
 from assure.core.permissions import Area
 
-ITEMS = [NavigationItem("Audits", "audits:audits-home", Area.AUDITS)]
+ENTRIES = [NavigationItem("Audits", "audits:audits-home", ASSURANCE, Area.AUDITS)]

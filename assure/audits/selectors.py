@@ -3,9 +3,10 @@
 from collections import Counter
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from assure.actions.models import Action
+from assure.core.permissions import scoped
 
 from .models import (
     GRADE,
@@ -19,6 +20,11 @@ from .models import (
     Section11Answer,
     Section11Return,
 )
+
+
+def visible_returns(user, partnership):
+    """The Section 11 returns a person may see: the returns list's rows before its filters."""
+    return scoped(Section11Return.objects.filter(round__partnership=partnership), user)
 
 
 def returns_with_counts(returns):
@@ -63,11 +69,21 @@ def moderation_summary(section11_return: Section11Return) -> dict:
     }
 
 
+def to_moderate(returns):
+    """Submitted returns with a rated standard the partnership has not yet agreed a rating for."""
+    unmoderated = Section11Answer.objects.filter(section11_return=OuterRef("pk"), agreed_rating="").exclude(
+        self_rating=""
+    )
+    return returns.filter(Exists(unmoderated), status=ReturnStatus.SUBMITTED)
+
+
 def round_summary(round_) -> dict:
     returns = round_.returns.all()
+    submitted = returns.filter(status=ReturnStatus.SUBMITTED)
     return {
         "returns": returns.count(),
-        "submitted": returns.filter(status=ReturnStatus.SUBMITTED).count(),
+        "submitted": submitted.count(),
+        "moderated": submitted.count() - to_moderate(returns).count(),
         "with_improvement_needed": returns.filter(answers__self_rating__in=NEEDS_ACTION).distinct().count(),
     }
 

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from .forms import DATE_HINT, DateInput
+from .forms import DateField
 from .models import AccessLogEntry, Agency, AuditEntry, RoleAssignment, Sector, User
 from .permissions import Role
 
@@ -41,6 +41,12 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=holding.values("user"))
 
 
+class DateFilter(django_filters.DateFilter):
+    """A date filter drawn as the GOV.UK date input, with its field-specific messages."""
+
+    field_class = DateField
+
+
 class DateRangeFilterSet(django_filters.FilterSet):
     """A filter set with ``date_from`` and ``date_to``: a range that ends before it starts is an error, not an empty list."""
 
@@ -49,18 +55,14 @@ class DateRangeFilterSet(django_filters.FilterSet):
             return False
         start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
         if start and end and end < start:
-            self.form.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date.")
+            self.form.add_error("date_to", "Date to must be the same as or after date from")
             return False
         return True
 
 
 class _DateRange(DateRangeFilterSet):
-    date_from = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label="From", widget=DateInput, help_text=DATE_HINT
-    )
-    date_to = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label="To", widget=DateInput, help_text=DATE_HINT
-    )
+    date_from = DateFilter(field_name="at", lookup_expr="date__gte", label="Date from")
+    date_to = DateFilter(field_name="at", lookup_expr="date__lte", label="Date to")
 
 
 class AuditEntryFilter(_DateRange):

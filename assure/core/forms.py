@@ -4,10 +4,15 @@ Views never hand-write form markup: ``{{ form }}`` renders the error summary, ea
 field with its label, hint and error message, in GOV.UK classes.
 """
 
+import calendar
+from datetime import date, datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +35,9 @@ class GovukBoundField(BoundField):
         widget_type = self.widget_type
         if widget_type in ("radioselect", "checkboxselectmultiple", "checkbox"):
             return attrs
+        if widget_type == "date":
+            attrs["error_parts"] = self.date_error_parts
+            return attrs
         css = _WIDGET_CLASSES.get(widget_type, "govuk-input")
         if self.errors:
             css += f" {css}--error"
@@ -43,20 +51,68 @@ class GovukBoundField(BoundField):
         # Django's "This field is required." does not say what to do; GOV.UK asks for "Enter …" / "Select …".
         errors = super().errors
         if errors and self.field.error_messages.get("required") in errors:
-            verb = "Select" if self.widget_type in ("radioselect", "select", "checkboxselectmultiple") else "Enter"
-            specific = f"{verb} {self.label[0].lower()}{self.label[1:]}" if self.label else "Enter a value"
             errors = errors.__class__(
-                [specific if e == self.field.error_messages["required"] else e for e in errors],
+                [self._required_message if e == self.field.error_messages["required"] else e for e in errors],
                 error_class=errors.error_class,
             )
         return errors
 
     @property
+    def _required_message(self) -> str:
+        if self.widget_type in ("clearablefile", "file"):
+            return "Select a file"
+        verb = "Select" if self.widget_type in ("radioselect", "select", "checkboxselectmultiple") else "Enter"
+        return f"{verb} {self.label[0].lower()}{self.label[1:]}" if self.label else "Enter a value"
+
+    @property
+    def date_error_parts(self) -> tuple[str, ...]:
+        """The boxes of a date input to mark: the missing ones when only some were filled in, otherwise all three."""
+        if not self.errors:
+            return ()
+        typed = getattr(self.data, "parts", None) or ()
+        missing = tuple(key for (key, _, _), part in zip(DATE_PARTS, typed, strict=False) if not part)
+        return missing if any(typed) and missing else tuple(key for key, _, _ in DATE_PARTS)
+
+    @property
     def error_anchor(self) -> str:
-        """Where the error summary links: the first option of a radio or checkbox group."""
+        """Where the error summary links: the first option of a radio or checkbox group, the first box in error of a date."""
         if self.widget_type in ("radioselect", "checkboxselectmultiple"):
             return f"{self.auto_id}_0"
+        if self.widget_type == "date":
+            keys = [key for key, _, _ in DATE_PARTS]
+            return f"{self.auto_id}_{keys.index((self.date_error_parts or keys)[0])}"
         return self.auto_id
+
+    # Answers a choice makes necessary (GOV.UK conditional reveal). A form declares them in
+    # ``required_when = {field: (choice field, (values…))}``, mirroring the rule its model or clean
+    # enforces. Such a field is never labelled "(optional)". One needed by a single option sits
+    # under that option, revealed when it is chosen; one several options need stays in view.
+
+    @property
+    def can_be_required(self) -> bool:
+        return self.field.required or self.name in getattr(self.form, "required_when", {})
+
+    @property
+    def revealed_under(self) -> tuple[str, str] | None:
+        """The choice field and option this field is revealed under, if it belongs to exactly one."""
+        controller, values = getattr(self.form, "required_when", {}).get(self.name, (None, ()))
+        if controller not in self.form.fields or len(values) != 1 or self.form[controller].widget_type != "radioselect":
+            return None
+        return controller, str(values[0])
+
+    @property
+    def options(self) -> list[dict]:
+        """A radio group's options, each with the fields revealed when it is chosen."""
+        revealed: dict[str, list] = {}
+        for name in getattr(self.form, "required_when", {}):
+            under = self.form[name].revealed_under
+            if under and under[0] == self.name:
+                revealed.setdefault(under[1], []).append(self.form[name])
+        return [
+            {"option": option, "revealed": revealed.get(str(option.data["value"]), [])}
+            for option in self.subwidgets
+            if option.data["value"] not in ("", None)
+        ]
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -65,16 +121,140 @@ class GovukFormRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
 
 
-class DateInput(forms.DateInput):
-    """A date typed as DD/MM/YYYY (ISO dates are accepted too)."""
+DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+DATE_HINT = "For example, 27 3 2020"
+_MONTHS = {
+    **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
+    **{name.lower(): number for number, name in enumerate(calendar.month_abbr) if name},
+    "sept": 9,
+}
+
+
+def _real_date(day: str, month: str, year: str) -> date:
+    """The date the three parts name (a month as a number, a name or its first letters); ValueError if none."""
+    month_number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+    if not (day.isdigit() and year.isdigit() and len(year) == 4 and month_number):
+        raise ValueError(f"not a date: {day} {month} {year}")
+    return date(int(year), month_number, int(day))
+
+
+class DateParts(str):
+    """What the three boxes of a date input sent, kept part by part for field-specific messages.
+
+    As a string it is the ISO date when the parts make a real date (so any Django date field
+    reads it), empty when nothing was typed, and otherwise the parts as typed.
+    """
+
+    parts: tuple[str, str, str]
+
+    def __new__(cls, day: str, month: str, year: str):
+        try:
+            text = _real_date(day, month, year).isoformat()
+        except ValueError:
+            text = f"{day}/{month}/{year}" if day or month or year else ""
+        parts = super().__new__(cls, text)
+        parts.parts = (day, month, year)
+        return parts
+
+
+def _split_date(text: str) -> tuple[str, str, str]:
+    """The parts of a date written in one piece, as links and stored values carry it: 2020-03-27 or 27/03/2020."""
+    text = text.strip()
+    if len(pieces := text.split("-")) == 3 and len(pieces[0]) == 4:
+        return pieces[2], pieces[1], pieces[0]
+    if len(pieces := text.replace(" ", "/").split("/")) == 3:
+        return pieces[0], pieces[1], pieces[2]
+    return text, "", ""
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes in a fieldset (the field template draws the fieldset).
+
+    A link may still give the date in one piece (``?date_from=2020-04-01``).
+    """
+
+    template_name = "core/forms/widgets/date.html"
+    use_fieldset = True
 
     def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y"
-        )
+        widgets = {
+            key: forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "width": width})
+            for key, _, width in DATE_PARTS
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, DateParts):
+            return list(value.parts)
+        if isinstance(value, str) and value:
+            return list(_split_date(value))
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        parts = [data.get(f"{name}_{key}", "").strip() for key, _, _ in DATE_PARTS]
+        if not any(parts) and data.get(name):
+            return DateParts(*(part.strip() for part in _split_date(data[name])))
+        return DateParts(*parts)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and all(f"{name}_{key}" not in data for key, _, _ in DATE_PARTS)
+
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        error_parts = attrs.pop("error_parts", ())
+        attrs.pop("class", None)
+        context = super().get_context(name, value, attrs)
+        for (key, label, _), part in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):
+            width = part["attrs"].pop("width")
+            error = key in error_parts
+            part["label"] = label
+            part["attrs"]["class"] = (
+                f"govuk-input govuk-date-input__input govuk-input--width-{width}{' govuk-input--error' if error else ''}"
+            )
+            if not error:
+                part["attrs"].pop("aria-invalid", None)
+        return context
 
 
-DATE_HINT = "For example, 27/03/2020"
+class DateField(forms.Field):
+    """A date typed in the three boxes of the GOV.UK date input, with GOV.UK's messages naming the field.
+
+    "Date to must include a year", "Date to must be a real date". Month names ("April", "Apr")
+    are read as well as numbers.
+    """
+
+    widget = DateInput
+
+    def __init__(self, *, help_text="", **kwargs):
+        super().__init__(help_text=help_text or DATE_HINT, **kwargs)
+
+    def get_bound_field(self, form, field_name):
+        # Messages name the field as the page labels it, even where no label was given.
+        self.message_label = self.label or pretty_name(field_name)
+        return super().get_bound_field(form, field_name)
+
+    def to_python(self, value):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if value in self.empty_values:
+            return None
+        day, month, year = getattr(value, "parts", None) or _split_date(str(value))
+        if not (day or month or year):
+            return None
+        name = getattr(self, "message_label", None) or self.label or "The date"
+        missing = [key for key, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part]
+        if missing:
+            raise ValidationError(f"{name} must include a {' and '.join(missing)}", code="incomplete")
+        if not (year.isdigit() and len(year) == 4):
+            raise ValidationError(f"{name} must have a year of 4 numbers, for example 2020", code="year")
+        try:
+            return _real_date(day, month, year)
+        except ValueError:
+            raise ValidationError(f"{name} must be a real date", code="invalid") from None
 
 
 class SignInForm(AuthenticationForm):
@@ -270,7 +450,7 @@ class RoleAssignmentForm(forms.Form):
         empty_label="Not a delegate",
         help_text="Only for a lead safeguarding partner who acts for another: the lead partner they deputise for.",
     )
-    started_on = forms.DateField(label="Starts on", widget=DateInput, help_text=DATE_HINT)
+    started_on = DateField(label="Starts on")
 
     def __init__(self, *args, person: User, roles, agencies, lead_partners, **kwargs):
         super().__init__(*args, **kwargs)

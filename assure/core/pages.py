@@ -1,12 +1,16 @@
 """The page shapes most views share: a list (with search, filters and downloads), a one-form page that saves a
 model form, and a one-form page whose valid input runs a service."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 
 from .downloads import requested_format
+from .navigation import all_entries
 from .permissions import Action, Area, can, require
 from .tables import Table
 
@@ -20,8 +24,34 @@ def list_page(request, table: Table, template: str, area: Area, **context):
     return render(request, template, {"table": table, "can_export": can(request.user, area, Action.EXPORT), **context})
 
 
-def form_page(request, form, *, title: str, success_url: str, success_message: str, back_url: str, caption: str = ""):
-    """A page with one form: on valid input save it in one transaction; otherwise show the errors and save nothing."""
+def back_label(back_url: str, caption: str = "") -> str:
+    """Where a back link goes, in words: the navigation's name for a list ("action register"), else the record the
+    page's caption names ("Action A12")."""
+    try:
+        view_name = resolve(urlsplit(back_url).path).view_name
+    except Resolver404:
+        return caption
+    for entry in all_entries():
+        if entry.url_name == view_name:
+            return entry.label[0].lower() + entry.label[1:]
+    return caption
+
+
+def form_page(
+    request,
+    form,
+    *,
+    title: str,
+    success_url: str,
+    success_message: str,
+    back_url: str,
+    caption: str = "",
+    back_to: str = "",
+):
+    """A page with one form: on valid input save it in one transaction; otherwise show the errors and save nothing.
+
+    The back link says where it goes: ``back_to``, or else what ``back_label`` makes of the address and caption.
+    """
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -31,7 +61,13 @@ def form_page(request, form, *, title: str, success_url: str, success_message: s
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": title, "back_url": back_url, "caption": caption},
+        {
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "back_to": back_to or back_label(back_url, caption),
+            "caption": caption,
+        },
         status=status,
     )
 
@@ -46,6 +82,7 @@ def service_form_page(
     success_message,
     back_url,
     caption="",
+    back_to="",
     template="core/form_page.html",
     **context,
 ):
@@ -66,7 +103,14 @@ def service_form_page(
     return render(
         request,
         template,
-        {"form": form, "title": title, "caption": caption, "back_url": back_url, **context},
+        {
+            "form": form,
+            "title": title,
+            "caption": caption,
+            "back_url": back_url,
+            "back_to": back_to or back_label(back_url, caption),
+            **context,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

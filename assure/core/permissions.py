@@ -69,7 +69,7 @@ class Area(models.TextChoices):
     AUDIT_TRAIL = "audit_trail", "Audit trail and access log"
     CHILD_LEVEL = "child_level", "Child-level data"
     PERFORMANCE = "performance", "Performance dashboards"
-    AGENCY_RETURNS = "agency_returns", "Agencies' quarterly returns"
+    AGENCY_RETURNS = "agency_returns", "Quarterly returns"
     TRAINING = "training", "Training"
     AUDITS = "audits", "Audits and inspections"
     ACTIONS = "actions", "Action register"

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .forms import DATE_HINT, DateInput
+from .forms import DATE_HINT, DateField
 from .models import RecordGrant, User
 from .notify import notify
 from .pages import service_form_page
@@ -102,9 +102,8 @@ class ShareForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept with the share and shown to everyone who manages this record.",
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         label="Share until",
-        widget=DateInput,
         help_text=f"They can open it until midnight at the end of this day. {DATE_HINT}",
     )
 

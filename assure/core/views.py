@@ -39,6 +39,7 @@ from .forms import (
     SignInForm,
     TwoFactorTokenForm,
 )
+from .home import needs_for
 from .lockout import forget_failures
 from .middleware import public, two_factor_exempt
 from .models import (
@@ -104,6 +105,7 @@ def home(request):
         request,
         "core/home.html",
         {
+            "needs": needs_for(request, today=timezone.localdate()),
             "current_year": years.first(),
             "priorities": Priority.objects.filter(partnership=partnership, last_year__isnull=True),
             "partner_count": agencies.filter(is_statutory_partner=True).count(),

@@ -5,8 +5,8 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
-from assure.core import disclosure
-from assure.core.forms import DATE_HINT, DateInput
+from assure.core import disclosure, periods
+from assure.core.forms import DateField
 from assure.core.models import Agency, ReportingYear
 
 from .catalogue import INDICATORS
@@ -193,12 +193,12 @@ class BenchmarksCsvForm(forms.Form):
 
 
 class CustomPeriodForm(forms.Form):
-    period_from = forms.DateField(label="From", widget=DateInput, help_text=DATE_HINT)
-    period_to = forms.DateField(label="To", widget=DateInput, help_text=DATE_HINT)
-    population = forms.IntegerField(label="0 to 17 population", min_value=1, help_text="For rates per 10,000.")
+    period_from = DateField(label="Date from")
+    period_to = DateField(label="Date to")
+    population = forms.IntegerField(label="0 to 17 population", min_value=1, required=False)
 
-    def __init__(self, *args, may_show_small_numbers: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, partnership, may_show_small_numbers: bool, **kwargs):
+        super().__init__(data, **kwargs)
         # The choice is offered only to those who may make it; core.disclosure refuses it to anyone else.
         if may_show_small_numbers:
             self.fields[disclosure.SMALL_NUMBERS] = forms.ChoiceField(
@@ -207,9 +207,28 @@ class CustomPeriodForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+        # The population defaults to what Assure holds: the reporting year the period ends in, else the latest.
+        self.populations = dict(
+            ReportingYear.objects.filter(partnership=partnership, population_0_17__isnull=False).values_list(
+                "start_year", "population_0_17"
+            )
+        )
+        if self.populations:
+            latest = max(self.populations)
+            self.fields["population"].initial = self.populations[latest]
+            self.fields["population"].help_text = (
+                f"For rates per 10,000. Leave it empty to use the population Assure holds for the reporting year "
+                f"the period ends in ({self.populations[latest]:,} in {periods.reporting_year_label(latest)})."
+            )
+        else:
+            self.fields["population"].required = True
+            self.fields["population"].help_text = "For rates per 10,000."
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("period_from") and cleaned.get("period_to") and cleaned["period_to"] < cleaned["period_from"]:
-            self.add_error("period_to", "The end of the period must be the same as or after its start.")
+            self.add_error("period_to", "Date to must be the same as or after date from")
+        if not cleaned.get("population") and cleaned.get("period_to") and self.populations:
+            ending_in = periods.reporting_year_start(cleaned["period_to"])
+            cleaned["population"] = self.populations.get(ending_in, self.populations[max(self.populations)])
         return cleaned

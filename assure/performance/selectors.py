@@ -1,15 +1,31 @@
 """Reads the dashboards, scorecards and reports share."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from assure.core import periods
 from assure.core.disclosure import SUPPRESSED, disclose
+from assure.core.models import Agency, ReportingYear
+from assure.core.permissions import Action, Area, agencies_for, can, is_partnership_wide
+from assure.core.workdays import add_working_days
 
 from . import statistics
 from .catalogue import PERCENT, RATE, Indicator
 from .engine.indicators import round_half_up
-from .models import AggregateReturn, AggregateValue, Benchmark, IndicatorResult, IndicatorRun, IndicatorTarget
+from .models import (
+    AggregateDataset,
+    AggregateReturn,
+    AggregateValue,
+    Benchmark,
+    IndicatorResult,
+    IndicatorRun,
+    IndicatorTarget,
+)
+
+# A quarterly return is due from the day after its quarter ends and late after this many working days
+# (decisions.md section 4).
+RETURN_WORKING_DAYS = 20
 
 
 def latest_run(partnership) -> IndicatorRun | None:
@@ -149,3 +165,68 @@ def whole_percent(result: IndicatorResult | None) -> Decimal | None:
     if result is None or result.value is None:
         return None
     return round_half_up(result.numerator, result.denominator, places=0)
+
+
+@dataclass(frozen=True)
+class ReturnOwed:
+    """A quarterly return an agency owes: its quarter has ended and nothing has been submitted."""
+
+    dataset: AggregateDataset
+    agency: Agency
+    start_year: int
+    quarter: int
+    deadline: date
+    draft: AggregateReturn | None
+
+    @property
+    def period(self) -> periods.Period:
+        return periods.quarter(self.start_year, self.quarter)
+
+    def is_late(self, today: date) -> bool:
+        return today > self.deadline
+
+
+def returns_owed(partnership, *, today: date, agencies=None, late_only: bool = False) -> list[ReturnOwed]:
+    """Returns owed by ``agencies`` (all when None), soonest deadline first.
+
+    A data set is owed for every quarter that has ended in the reporting years Assure holds,
+    from the first quarter any agency returned it (or, before any return, the latest year's
+    first quarter), by each active agency that submits it, unless a return has been submitted.
+    """
+    years = sorted(ReportingYear.objects.filter(partnership=partnership).values_list("start_year", flat=True))
+    if not years:
+        return []
+    returns = AggregateReturn.objects.filter(dataset__partnership=partnership)
+    found = {(r.dataset_id, r.agency_id, r.start_year, r.quarter): r for r in returns}
+    owed = []
+    for dataset in AggregateDataset.objects.filter(partnership=partnership).prefetch_related("agencies"):
+        returned = [(year, quarter) for (dataset_id, _, year, quarter) in found if dataset_id == dataset.pk]
+        first = min(returned, default=(years[-1], 1))
+        submitting = [
+            agency for agency in dataset.agencies.all() if agency.active and (agencies is None or agency in agencies)
+        ]
+        for start_year in years:
+            for number in (1, 2, 3, 4):
+                ended = periods.quarter(start_year, number).end
+                if (start_year, number) < first or ended >= today:
+                    continue
+                deadline = add_working_days(ended, RETURN_WORKING_DAYS)
+                if late_only and today <= deadline:
+                    continue
+                for agency in submitting:
+                    existing = found.get((dataset.pk, agency.pk, start_year, number))
+                    if existing is None or existing.status == AggregateReturn.Status.DRAFT:
+                        owed.append(ReturnOwed(dataset, agency, start_year, number, deadline, existing))
+    return sorted(owed, key=lambda r: (r.deadline, r.dataset.name, r.agency.name))
+
+
+def returns_owed_to(user, partnership, *, today: date, late_only: bool = False) -> list[ReturnOwed]:
+    """The returns owed that a person may see: their own agencies' for an agency lead, every agency's for the partnership."""
+    if not can(user, Area.AGENCY_RETURNS, Action.VIEW):
+        return []
+    agencies = (
+        None
+        if is_partnership_wide(user, Area.AGENCY_RETURNS, Action.VIEW)
+        else set(agencies_for(user, Area.AGENCY_RETURNS, Action.VIEW))
+    )
+    return returns_owed(partnership, today=today, agencies=agencies, late_only=late_only)

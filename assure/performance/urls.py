@@ -24,6 +24,7 @@ urlpatterns = [
     path("benchmarks/upload/", views.benchmark_upload, name="benchmark-upload"),
     path("custom-period/", views.custom_period, name="custom-period"),
     path("returns/", views.return_list, name="return-list"),
+    path("returns/due/", views.returns_due, name="returns-due"),
     path("returns/new/", views.return_start, name="return-start"),
     path("returns/<int:pk>/", views.return_detail, name="return-detail"),
     path("returns/<int:pk>/accept/", views.return_accept, name="return-accept"),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assure.core import disclosure, periods
@@ -29,6 +30,7 @@ from assure.core.tables import Column, Table
 from . import charts, selectors, services
 from .catalogue import AREAS, COUNT, INDICATORS, PERCENT, RATE, in_area
 from .engine.indicators import round_half_up
+from .filters import AggregateReturnFilter
 from .forms import (
     AggregateReturnsCsvForm,
     AggregateReturnStartForm,
@@ -88,7 +90,6 @@ def _dashboard_context(request, *, log_page: bool = True):
         "small_number_handling": disclosure.small_number_handling(not shown),
         # Carried by the page's download links and chart images, so they show what the page shows.
         "query": urlencode(query),
-        "areas_menu": AREAS.items(),
         "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW),
     }
 
@@ -536,7 +537,12 @@ def extract_upload(request):
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": "Upload child-level data", "back_url": reverse("performance:extract-list")},
+        {
+            "form": form,
+            "title": "Upload a child-level extract",
+            "back_url": reverse("performance:extract-list"),
+            "back_to": "child-level extracts",
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -584,8 +590,9 @@ def return_list(request):
             Column("Quarter", lambda r: f"Q{r.quarter}", sort="quarter"),
             Column("Status", lambda r: r.get_status_display(), sort="status", tag=lambda r: RETURN_TAGS[r.status]),
         ],
-        name="agency-returns",
+        name="quarterly-returns",
         search_fields=["agency__name", "dataset__name"],
+        filterset_class=AggregateReturnFilter,
         default_sort="-start_year",
     )
     return list_page(
@@ -598,10 +605,32 @@ def return_list(request):
     )
 
 
+@permission_required(Area.AGENCY_RETURNS)
+def returns_due(request):
+    """The quarterly returns agencies owe (only the late ones with ``?late=yes``), each with its deadline."""
+    today = timezone.localdate()
+    late_only = request.GET.get("late") == "yes"
+    return render(
+        request,
+        "performance/returns_due.html",
+        {
+            "owed": selectors.returns_owed_to(request.user, Partnership.current(), today=today, late_only=late_only),
+            "late_only": late_only,
+            "today": today,
+            "working_days": selectors.RETURN_WORKING_DAYS,
+            "can_edit": can(request.user, Area.AGENCY_RETURNS, Action.EDIT),
+        },
+    )
+
+
 @permission_required(Area.AGENCY_RETURNS, Action.EDIT)
 def return_start(request):
+    # A return owed can be started from its row on the returns due page, the data set and quarter chosen.
     form = AggregateReturnStartForm(
-        request.POST or None, partnership=Partnership.current(), agencies=_submitting_agencies(request.user)
+        request.POST or None,
+        partnership=Partnership.current(),
+        agencies=_submitting_agencies(request.user),
+        initial=request.GET.dict() or None,
     )
     return service_form_page(
         request,
@@ -789,7 +818,9 @@ def benchmark_upload(request):
 def custom_period(request):
     """Every indicator for any period, computed from the latest run's data on each request and never stored."""
     context = _dashboard_context(request)
-    form = CustomPeriodForm(request.GET or None, may_show_small_numbers=context["perms_child_level"])
+    form = CustomPeriodForm(
+        request.GET or None, partnership=context["partnership"], may_show_small_numbers=context["perms_child_level"]
+    )
     if form.is_bound and form.is_valid() and context["run"]:
         results = services.custom_period_compute(
             data_version=context["run"].data_version,

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from assure.core.forms import DATE_HINT, DateInput
+from assure.core.forms import DATE_HINT, DateField
 from assure.core.models import Priority, ReportingYear, User
 from assure.core.selectors import people_of_agency
 
@@ -18,11 +18,6 @@ from .models import (
 )
 
 TIME_HINT = "24-hour clock, for example 09:30"
-SCORE_ERRORS = {
-    "min_value": "Enter a score from 0 to 10",
-    "max_value": "Enter a score from 0 to 10",
-    "invalid": "Enter a score as a whole number from 0 to 10",
-}
 
 
 class ModuleForm(forms.ModelForm):
@@ -46,6 +41,8 @@ class ModuleForm(forms.ModelForm):
 
 
 class CourseForm(forms.ModelForm):
+    # A cancelled course needs its reason (Course.clean enforces it), asked for under "Cancelled".
+    required_when = {"cancellation_reason": ("status", (CourseStatus.CANCELLED,))}
     online_link = forms.URLField(label="Online joining link", required=False, assume_scheme="https", max_length=200)
 
     class Meta:
@@ -66,19 +63,17 @@ class CourseForm(forms.ModelForm):
             "cancellation_reason",
         ]
         widgets = {
-            "date": DateInput,
-            "booking_deadline": DateInput,
             "start_time": forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
             "capacity": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
             "late_cancellation_working_days": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
             "status": forms.RadioSelect,
         }
+        field_classes = {"date": DateField, "booking_deadline": DateField}
         help_texts = {
-            "date": DATE_HINT,
             "start_time": TIME_HINT,
             "end_time": TIME_HINT,
-            "cancellation_reason": "Only when the course is cancelled, for example: Coronavirus restrictions.",
+            "cancellation_reason": "For example: Coronavirus restrictions.",
         }
 
     def __init__(self, *args, partnership, **kwargs):
@@ -195,29 +190,22 @@ class RegisterForm(forms.Form):
         return {booking.pk: self.cleaned_data[f"booking_{booking.pk}"] for booking in self.bookings}
 
 
+def _score(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    # A score is one of eleven answers, chosen rather than typed: radios, never a number box.
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(score, str(score)) for score in range(11)],
+        coerce=int,
+        error_messages={"invalid_choice": "Select a score from 0 to 10"},
+        help_text=help_text,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+    )
+
+
 class EvaluationForm(forms.Form):
-    knowledge = forms.IntegerField(
-        label="Your knowledge of the subject, out of 10",
-        min_value=0,
-        max_value=10,
-        error_messages=SCORE_ERRORS,
-        help_text="0 is none at all and 10 is expert.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-    )
-    skills = forms.IntegerField(
-        label="Your skills in this area of practice, out of 10",
-        min_value=0,
-        max_value=10,
-        error_messages=SCORE_ERRORS,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-    )
-    confidence = forms.IntegerField(
-        label="Your confidence in applying it, out of 10",
-        min_value=0,
-        max_value=10,
-        error_messages=SCORE_ERRORS,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-    )
+    knowledge = _score("Your knowledge of the subject, out of 10", "0 is none at all and 10 is expert.")
+    skills = _score("Your skills in this area of practice, out of 10")
+    confidence = _score("Your confidence in applying it, out of 10")
     used_in_practice = forms.CharField(
         label="How have you used this in practice?",
         required=False,

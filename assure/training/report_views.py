@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assure.core.downloads import About, Percent, requested_format, table_download
-from assure.core.forms import DATE_HINT, DateInput
+from assure.core.forms import DateField
 from assure.core.models import Partnership, Priority, ReportingYear
 from assure.core.pages import form_page
 from assure.core.periods import quarter
@@ -107,9 +107,7 @@ def attendance_report(request):
 
 class EvaluationReportForm(YearForm):
     priority = forms.ModelChoiceField(label="Priority", queryset=None, required=False, empty_label="All priorities")
-    since = forms.DateField(
-        label="Count courses and attendance since", required=False, widget=DateInput, help_text=DATE_HINT
-    )
+    since = DateField(label="Count courses and attendance since", required=False)
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, partnership=partnership, **kwargs)

@@ -5,16 +5,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from assure.core.downloads import Percent
 from assure.core.models import Agency, Priority
 from assure.core.periods import Period
+from assure.core.permissions import scoped
 
 from .models import (
     Attendance,
     Booking,
+    BookingStatus,
     CourseStatus,
+    EvaluationLink,
     EvaluationResponse,
     Module,
     Stage,
@@ -34,6 +38,36 @@ def ratio_half_up(numerator: int, denominator: int, *, scale: int = 1, places: i
         return None
     scaled = scale * numerator * 10**places
     return Decimal((2 * scaled + denominator) // (2 * denominator)).scaleb(-places)
+
+
+def visible_bookings(user):
+    """The bookings a person may see: the booking list's rows before its filters."""
+    return scoped(Booking.objects.all(), user)
+
+
+def evaluations_to_give(bookings, now=None):
+    """Bookings whose delegate holds an evaluation link not yet used or expired, its stage not yet answered."""
+    now = now or timezone.now()
+    open_links = EvaluationLink.objects.filter(
+        booking=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
+    ).exclude(stage=Stage.MANAGER)
+    answered = EvaluationResponse.objects.filter(booking=OuterRef("booking"), stage=OuterRef("stage"))
+    return bookings.filter(Exists(open_links.exclude(Exists(answered))))
+
+
+def next_course_booking(user, today) -> Booking | None:
+    """The person's own booking, holding a place, on the soonest course today or later that still runs."""
+    return (
+        Booking.objects.filter(
+            delegate=user,
+            status__in=BookingStatus.holding_a_place(),
+            course__date__gte=today,
+            course__status=CourseStatus.SCHEDULED,
+        )
+        .select_related("course__module")
+        .order_by("course__date", "course__start_time")
+        .first()
+    )
 
 
 def attended(partnership, period: Period | None = None):

@@ -24,7 +24,7 @@ from assure.core.permissions import (
 )
 from assure.core.tables import Column, Table
 
-from . import services
+from . import selectors, services
 from .filters import BookingFilter, CourseFilter
 from .forms import (
     AgencyTrainingProfileForm,
@@ -283,7 +283,7 @@ def my_training(request):
 def booking_list(request):
     table = Table(
         request,
-        scoped(Booking.objects.all(), request.user).select_related("course__module", "delegate", "agency"),
+        selectors.visible_bookings(request.user).select_related("course__module", "delegate", "agency"),
         [
             Column("Delegate", lambda b: b.delegate.full_name, sort="delegate__full_name", link=True),
             Column("Agency", lambda b: b.agency.name, sort="agency__name"),
@@ -374,7 +374,12 @@ def waiver_request(request, pk):
         services.booking_request_waiver(booking=booking, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Asked the training coordinator to waive the fee.")
         return redirect(booking.get_absolute_url())
-    context = {"form": form, "title": "Ask for the fee to be waived", "back_url": booking.get_absolute_url()}
+    context = {
+        "form": form,
+        "title": "Ask for the fee to be waived",
+        "back_url": booking.get_absolute_url(),
+        "back_to": "the booking",
+    }
     return render(request, "core/form_page.html", context, status=400 if request.method == "POST" else 200)
 
 

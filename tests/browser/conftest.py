@@ -55,6 +55,16 @@ def demo_partnership(transactional_db, tmp_path, settings):
     return re.search(r"Password: (\S+)", text).group(1)
 
 
+def _known_govuk_conditional_reveal(violation) -> bool:
+    """GOV.UK Frontend's conditional reveal sets aria-expanded on radios and checkboxes on purpose: screen readers
+    announce it, though ARIA does not list it for those roles (alphagov/govuk-frontend#979, a documented known issue)."""
+    return violation["id"] == "aria-allowed-attr" and all(
+        re.search(r'class="govuk-(radios|checkboxes)__input"[^>]*aria-controls="conditional-', node["html"])
+        and "aria-expanded" in node["failureSummary"]
+        for node in violation["nodes"]
+    )
+
+
 def check_accessibility(page, name: str) -> None:
     """Run axe-core on the page (WCAG 2.2 A and AA rules), save a screenshot, and fail on serious or critical violations."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -66,7 +76,7 @@ def check_accessibility(page, name: str) -> None:
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in ("serious", "critical") and not _known_govuk_conditional_reveal(v)
     ]
     assert serious == [], f"{name}: {serious}"
 

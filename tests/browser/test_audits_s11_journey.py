@@ -17,7 +17,7 @@ def test_an_agency_lead_submits_a_return_and_the_business_manager_moderates_it(
     page, live_server, demo_partnership, tmp_path
 ):
     sign_in(page, live_server.url, POLICE_LEAD.email, demo_partnership)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Assurance").click()
     check_accessibility(page, "audits-home-agency-lead")
     page.get_by_role("link", name="Section 11 audit", exact=True).click()
     check_accessibility(page, "s11-returns-agency-lead")
@@ -70,14 +70,18 @@ def test_an_agency_lead_submits_a_return_and_the_business_manager_moderates_it(
     page.get_by_role("radio", name="Requires improvement").check()
     page.get_by_label("Challenge and reasons").fill("The policy is sound but no audit shows it is followed.")
     page.get_by_label("Action for the agency").fill("Audit compliance with the safeguarding policy in every district.")
-    page.get_by_label("Action due by").fill("31/03/2022")
+    due_by = page.get_by_role("group", name="Action due by")
+    due_by.get_by_label("Day").fill("31")
+    due_by.get_by_label("Month").fill("3")
+    due_by.get_by_label("Year").fill("2022")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Recorded the agreed rating for standard 1.1.").wait_for()
     card = page.locator("#standard-1\\.1")
     assert "1 grade lower than self-rated" in card.inner_text() or "2 grades lower" in card.inner_text()
     check_accessibility(page, "s11-return-moderated")
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Actions").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Assurance").click()
+    page.get_by_role("navigation", name="Assurance").get_by_role("link", name="Action register").click()
     page.get_by_label("Search").fill("Audit compliance with the safeguarding policy")
     page.get_by_role("button", name="Apply").click()
     row = page.get_by_role("row").filter(has_text="Audit compliance with the safeguarding policy in every district.")
@@ -95,7 +99,7 @@ def test_an_agency_lead_submits_a_return_and_the_business_manager_moderates_it(
 
 def test_the_business_manager_reads_the_other_audits(page, live_server, demo_partnership):
     sign_in(page, live_server.url, ADMIN.email, demo_partnership)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Assurance").click()
     check_accessibility(page, "audits-home")
     page.get_by_role("link", name="Education safeguarding audit 2019-20").click()
     assert "91 of 91 providers" in page.inner_text("main")

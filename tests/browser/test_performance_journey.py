@@ -26,22 +26,25 @@ def test_the_analyst_reads_the_dashboard_and_the_data_quality_report(page, live_
     assert drawn and all(drawn), "every chart image loads"
     check_accessibility(page, "performance-front-door")
 
-    page.get_by_role("link", name="Data quality").click()
+    page.get_by_role("navigation", name="Performance").get_by_role("link", name="Data").click()
+    page.get_by_role("navigation", name="Data pages").get_by_role("link", name="Data quality").click()
     page.get_by_role("heading", name="Data quality", level=1).wait_for()
     text = page.inner_text("main")
     assert "32.7% (1001 of 3061)" in text and "22.0% (581 of 2641)" in text
     check_accessibility(page, "performance-data-quality")
 
-    page.get_by_role("link", name="Child's journey").click()
+    page.get_by_role("navigation", name="Performance").get_by_role("link", name="Dashboards").click()
+    page.get_by_role("navigation", name="Dashboards pages").get_by_role("link", name="Child's journey").click()
     page.get_by_role("heading", name="The child's journey through the system").wait_for()
     check_accessibility(page, "performance-journey")
 
-    page.get_by_role("link", name="Neglect scorecard").click()
+    page.get_by_role("navigation", name="Dashboards pages").get_by_role("link", name="Neglect scorecard").click()
     page.get_by_role("heading", name="Neglect scorecard").wait_for()
     assert "193" in page.get_by_role("table", name="Graded Care Profile 2 use, 2019-20").inner_text()
     check_accessibility(page, "performance-neglect-scorecard")
 
-    page.get_by_role("link", name="Extracts").click()
+    page.get_by_role("navigation", name="Performance").get_by_role("link", name="Data").click()
+    page.get_by_role("navigation", name="Data pages").get_by_role("link", name="Child-level extracts").click()
     page.get_by_role("link", name="solihull-annex-a-2015-2020-demo.zip").click()
     page.get_by_role("heading", name="solihull-annex-a-2015-2020-demo.zip").wait_for()
     check_accessibility(page, "performance-extract")

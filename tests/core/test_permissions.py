@@ -1,5 +1,3 @@
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assure.core.models import User
@@ -44,24 +42,3 @@ def test_a_practitioner_cannot_open_the_audit_trail(client, make_person, council
 def test_an_agency_lead_cannot_add_agencies(client, make_person, police):
     client.force_login(make_person(Role.AGENCY_LEAD, police))
     assert client.get(reverse("core:agency-create")).status_code == 403
-
-
-@pytest.mark.parametrize("role", list(Role))
-def test_navigation_lists_only_pages_the_person_can_open(role, make_person, council, police):
-    client = Client()
-    client.force_login(make_person(role, police if role == Role.AGENCY_LEAD else council))
-    navigation = client.get(reverse("core:home")).context["navigation"]
-    assert navigation[0]["label"] == "Home"
-    for item in navigation:
-        assert client.get(item["url"]).status_code == 200, item["label"]
-
-
-def test_a_practitioner_is_not_shown_the_business_units_pages(make_person, council, admin_user):
-    practitioner, admin = Client(), Client()
-    practitioner.force_login(make_person(Role.PRACTITIONER, council))
-    admin.force_login(admin_user)
-    hidden = {"People", "Years and priorities", "Audit trail", "Performance", "Agency returns"}
-    practitioner_labels = {i["label"] for i in practitioner.get(reverse("core:home")).context["navigation"]}
-    admin_labels = {i["label"] for i in admin.get(reverse("core:home")).context["navigation"]}
-    assert not hidden & practitioner_labels
-    assert hidden <= admin_labels

@@ -20,8 +20,8 @@ def test_a_score_of_11_shows_a_clear_error_and_saves_nothing(client, course, boo
     html = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in html
-    assert '<a href="#id_knowledge">Enter a score from 0 to 10</a>' in html
-    assert '<a href="#id_confidence">Enter a score from 0 to 10</a>' in html
+    assert '<a href="#id_knowledge_0">Select a score from 0 to 10</a>' in html
+    assert '<a href="#id_confidence_0">Select a score from 0 to 10</a>' in html
     assert not EvaluationResponse.objects.exists()
     assert EvaluationLink.objects.get().used_at is None
     assert AuditEntry.objects.count() == before
@@ -54,7 +54,7 @@ def test_a_course_date_in_the_past_shows_a_clear_error_and_saves_nothing(admin_c
     yesterday = timezone.localdate() - timedelta(days=1)
     response = admin_client.post(reverse("training:course-create"), _course_form(module, yesterday))
     assert response.status_code == 400
-    assert '<a href="#id_date">The course date must be today or in the future</a>' in response.content.decode()
+    assert '<a href="#id_date_0">The course date must be today or in the future</a>' in response.content.decode()
     assert not Course.objects.exists()
     assert AuditEntry.objects.count() == before
 

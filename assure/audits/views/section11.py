@@ -23,6 +23,7 @@ from assure.core.permissions import (
 )
 
 from .. import movement, selectors, services
+from ..filters import Section11ReturnFilter
 from ..forms import (
     EvidenceUploadForm,
     ModerationForm,
@@ -45,13 +46,18 @@ from ..models import (
 @permission_required(Area.AUDITS)
 def round_list(request):
     partnership = Partnership.current()
-    returns = scoped(Section11Return.objects.filter(round__partnership=partnership), request.user)
+    returns = selectors.visible_returns(request.user, partnership)
+    filters = Section11ReturnFilter(request.GET or None, queryset=returns, request=request)
+    filters.filters["round"].queryset = Section11Round.objects.filter(partnership=partnership)
+    if filters.is_bound and filters.is_valid():
+        returns = filters.qs
     return render(
         request,
         "audits/section11_round_list.html",
         {
             "rounds": Section11Round.objects.filter(partnership=partnership).select_related("framework"),
             "returns": selectors.returns_with_counts(returns).order_by("-round__opens_on", "agency__name"),
+            "filters": filters,
             "is_business_unit": can(request.user, Area.AUDITS, Action.APPROVE),
         },
     )
@@ -224,6 +230,7 @@ def answer_moderate(request, pk):
         form,
         title=f"Moderate standard {answer.standard.number}",
         caption=f"{answer.section11_return.agency}: self-rated {answer.get_self_rating_display()}",
+        back_to="the return",
         run=lambda data: services.section11_answer_moderate(answer=answer, by=request.user, **data),
         success_url=answer.get_absolute_url(),
         success_message=f"Recorded the agreed rating for standard {answer.standard.number}.",
@@ -277,6 +284,7 @@ def rating_change_record(request, pk, answer_pk):
         form,
         title=f"Standard {answer.standard.number}: rating now",
         caption=f"{answer.section11_return.agency}, rated {movement.LABELS.get(answer.rating, 'not rated')} in {update.round}",
+        back_to=str(update),
         run=lambda data: services.section11_rating_change_record(
             progress_update=update, answer=answer, by=request.user, **data
         ),

@@ -1,0 +1,67 @@
+from django.utils.formats import date_format
+
+from assure.core.home import HomeItem, Line, count_line
+from assure.core.models import Partnership
+from assure.core.navigation import ASSURANCE
+from assure.core.permissions import Action, Area, Scope, reach, scoped
+
+from . import selectors
+from .filters import Section11ReturnFilter
+from .models import ReturnStatus, Section11Return, Section11Round
+
+
+def returns_to_answer(request, *, today):
+    """For an agency's safeguarding lead: each Section 11 return still open, its deadline and how far it has got."""
+    if reach(request.user, Area.AUDITS, Action.EDIT).scope != Scope.AGENCY:
+        return []
+    returns = scoped(Section11Return.objects.filter(status=ReturnStatus.IN_PROGRESS), request.user, Action.EDIT)
+    lines = []
+    for section11_return in selectors.returns_with_counts(returns).order_by("round__deadline", "agency__name"):
+        deadline = date_format(section11_return.round.deadline, "j F Y")
+        when = f"was due by {deadline}" if section11_return.round.deadline < today else f"due by {deadline}"
+        lines.append(
+            Line(
+                f"{section11_return.round}: {section11_return.agency}'s return {when}, "
+                f"{section11_return.answered} of {section11_return.standards} standards rated",
+                section11_return.get_absolute_url(),
+            )
+        )
+    return lines
+
+
+def returns_to_moderate(request, *, today):
+    """For the business unit: submitted returns with ratings still to agree."""
+    query = {"status": "to_moderate"}
+    returns = selectors.visible_returns(request.user, Partnership.current())
+    count = Section11ReturnFilter(query, queryset=returns, request=request).qs.count()
+    return [
+        count_line(
+            count, "Section 11 return to moderate", "Section 11 returns to moderate", "audits:section11-rounds", **query
+        )
+    ]
+
+
+def moderation_summary(request, *, today):
+    """For those who read the partnership's assurance (scrutineer, lead partners): how far the latest round has got."""
+    if reach(request.user, Area.AUDITS, Action.VIEW).scope != Scope.PARTNERSHIP:
+        return []
+    if reach(request.user, Area.AUDITS, Action.APPROVE):
+        return []
+    latest = Section11Round.objects.filter(partnership=Partnership.current()).order_by("-opens_on").first()
+    if latest is None:
+        return []
+    summary = selectors.round_summary(latest)
+    return [
+        Line(
+            f"{latest}: {summary['submitted']} of {summary['returns']} returns submitted, "
+            f"{summary['moderated']} moderated",
+            latest.get_absolute_url(),
+        )
+    ]
+
+
+ITEMS = [
+    HomeItem(ASSURANCE, Area.AUDITS, Action.EDIT, returns_to_answer),
+    HomeItem(ASSURANCE, Area.AUDITS, Action.APPROVE, returns_to_moderate),
+    HomeItem(ASSURANCE, Area.AUDITS, Action.VIEW, moderation_summary),
+]
