@@ -2,7 +2,7 @@ from assure.core.home import HomeItem, count_line
 from assure.core.models import Partnership
 from assure.core.navigation import ASSURANCE
 from assure.core.permissions import Action as Permission
-from assure.core.permissions import Area, Scope, reach, scoped
+from assure.core.permissions import Area, can, is_partnership_wide, scoped
 
 from . import selectors
 from .filters import ActionFilter
@@ -15,7 +15,7 @@ def _count(request, query: dict, actions) -> int:
 
 def answerable(request, *, today):
     """An agency lead's (or an action owner's) actions overdue and due soon, on "My actions"."""
-    if reach(request.user, Area.ACTIONS, Permission.EDIT).scope not in (Scope.OWN, Scope.AGENCY):
+    if not can(request.user, Area.ACTIONS, Permission.EDIT) or is_partnership_wide(request.user, Area.ACTIONS, Permission.EDIT):
         return []
     actions = selectors.answerable_by(request.user, Partnership.current())
     overdue, soon = {"status": Status.OVERDUE}, {"due": "soon"}

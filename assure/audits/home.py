@@ -3,7 +3,7 @@ from django.utils.formats import date_format
 from assure.core.home import HomeItem, Line, count_line
 from assure.core.models import Partnership
 from assure.core.navigation import ASSURANCE
-from assure.core.permissions import Action, Area, Scope, reach, scoped
+from assure.core.permissions import Action, Area, can, is_partnership_wide, leads_agencies_only, scoped
 
 from . import selectors
 from .filters import Section11ReturnFilter
@@ -12,7 +12,7 @@ from .models import ReturnStatus, Section11Return, Section11Round
 
 def returns_to_answer(request, *, today):
     """For an agency's safeguarding lead: each Section 11 return still open, its deadline and how far it has got."""
-    if reach(request.user, Area.AUDITS, Action.EDIT).scope != Scope.AGENCY:
+    if not leads_agencies_only(request.user, Area.AUDITS, Action.EDIT):
         return []
     returns = scoped(Section11Return.objects.filter(status=ReturnStatus.IN_PROGRESS), request.user, Action.EDIT)
     lines = []
@@ -43,9 +43,9 @@ def returns_to_moderate(request, *, today):
 
 def moderation_summary(request, *, today):
     """For those who read the partnership's assurance (scrutineer, lead partners): how far the latest round has got."""
-    if reach(request.user, Area.AUDITS, Action.VIEW).scope != Scope.PARTNERSHIP:
+    if not is_partnership_wide(request.user, Area.AUDITS, Action.VIEW):
         return []
-    if reach(request.user, Area.AUDITS, Action.APPROVE):
+    if can(request.user, Area.AUDITS, Action.APPROVE):
         return []
     latest = Section11Round.objects.filter(partnership=Partnership.current()).order_by("-opens_on").first()
     if latest is None:

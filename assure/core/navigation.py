@@ -22,7 +22,7 @@ from functools import cache
 from django.apps import apps
 from django.urls import reverse
 
-from .permissions import Action, Area, Scope, reach
+from .permissions import Action, Area, Scope, reaches
 
 HOME, PERFORMANCE, TRAINING, ASSURANCE, GOVERNANCE, MANAGE = SECTIONS = (
     "Home",
@@ -45,7 +45,7 @@ class NavigationItem:
     area: Area
     action: Action = Action.VIEW
     # The least reach that shows the entry: Scope.AGENCY hides a page whose list would hold only the person's own records.
-    scope: Scope = Scope.OWN
+    reaching: Scope = Scope.OWN
     # The sub-navigation group; empty for a page that is a group of its own.
     group: str = ""
     # Names of other pages (wildcards allowed, such as "core:priority-*") that belong to this entry.
@@ -64,7 +64,7 @@ class NavigationItem:
         return self.group or self.label
 
     def shown_to(self, user) -> bool:
-        return reach(user, self.area, self.action).scope >= self.scope
+        return reaches(user, self.area, self.action, self.reaching)
 
     def match(self, path: str, view_name: str) -> int:
         """How well this entry claims the page: 0 not at all, otherwise the longer the better."""

@@ -194,6 +194,22 @@ def acts_for_agencies(user, area: Area, action: Action) -> bool:
     return reach(user, area, action).scope >= Scope.AGENCY
 
 
+def leads_agencies_only(user, area: Area, action: Action) -> bool:
+    """Whether the person acts for whole agencies (an agency's lead) but not for the whole partnership."""
+    return reach(user, area, action).scope == Scope.AGENCY
+
+
+def own_records_only(user, area: Area, action: Action) -> bool:
+    """Whether the person may act in ``area``, but only on their own records (a practitioner's bookings)."""
+    return reach(user, area, action).scope == Scope.OWN
+
+
+def reaches(user, area: Area, action: Action, scope: Scope) -> bool:
+    """Whether the person's reach for ``action`` in ``area`` extends at least to ``scope``."""
+    granted = reach(user, area, action)
+    return bool(granted) and granted.scope >= scope
+
+
 def agencies_for(user, area: Area, action: Action) -> models.QuerySet:
     """The agencies this person may do ``action`` for in ``area``: every agency for the business unit, an agency
     lead's own agencies, none for a person who acts for their own records only."""

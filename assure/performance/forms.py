@@ -197,7 +197,7 @@ class CustomPeriodForm(forms.Form):
     period_to = DateField(label="Date to")
     population = forms.IntegerField(label="0 to 17 population", min_value=1, required=False)
 
-    def __init__(self, data=None, *, partnership, may_show_small_numbers: bool, **kwargs):
+    def __init__(self, data=None, *, partnership, may_show_small_numbers: bool = False, **kwargs):
         super().__init__(data, **kwargs)
         # The choice is offered only to those who may make it; core.disclosure refuses it to anyone else.
         if may_show_small_numbers:

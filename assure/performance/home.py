@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from assure.core.home import HomeItem, Line, count_line
 from assure.core.models import Partnership
 from assure.core.navigation import PERFORMANCE
-from assure.core.permissions import Action, Area, Scope, can, reach, scoped
+from assure.core.permissions import Action, Area, can, leads_agencies_only, scoped
 
 from . import selectors
 from .filters import AggregateReturnFilter
@@ -14,7 +14,7 @@ from .models import AggregateReturn, IndicatorRun
 
 def returns_to_submit(request, *, today):
     """For an agency's safeguarding lead: the quarterly returns their agency owes, late or not."""
-    if reach(request.user, Area.AGENCY_RETURNS, Action.EDIT).scope != Scope.AGENCY:
+    if not leads_agencies_only(request.user, Area.AGENCY_RETURNS, Action.EDIT):
         return []
     owed = selectors.returns_owed_to(request.user, Partnership.current(), today=today)
     return [

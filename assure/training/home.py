@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from assure.core.home import HomeItem, Line, count_line
 from assure.core.navigation import TRAINING
-from assure.core.permissions import Action, Area, Scope, reach
+from assure.core.permissions import Action, Area, leads_agencies_only, own_records_only
 
 from . import selectors
 from .filters import BookingFilter
@@ -20,7 +20,7 @@ def own_training(request, *, today):
 
     A practitioner always sees all three; anyone else only what there is.
     """
-    practitioner = reach(request.user, Area.TRAINING, Action.VIEW).scope == Scope.OWN
+    practitioner = own_records_only(request.user, Area.TRAINING, Action.VIEW)
     lines = []
     booking = selectors.next_course_booking(request.user, today)
     if booking:
@@ -43,7 +43,7 @@ def own_training(request, *, today):
 
 def staff_bookings(request, *, today):
     """For an agency's safeguarding lead: their staff's bookings waiting for the agency's approval."""
-    if reach(request.user, Area.TRAINING, Action.EDIT).scope != Scope.AGENCY:
+    if not leads_agencies_only(request.user, Area.TRAINING, Action.EDIT):
         return []
     query = {"status": BookingStatus.AWAITING_APPROVAL}
     return [

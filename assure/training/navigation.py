@@ -18,7 +18,7 @@ ENTRIES = [
         "training:booking-list",
         TRAINING,
         Area.TRAINING,
-        scope=Scope.AGENCY,
+        reaching=Scope.AGENCY,
         also_for=(
             "training:booking-*",
             "training:waiver-*",
@@ -27,13 +27,13 @@ ENTRIES = [
             "training:certificate*",
         ),
     ),
-    NavigationItem("Reports", "training:reports", TRAINING, Area.TRAINING, scope=Scope.PARTNERSHIP),
+    NavigationItem("Reports", "training:reports", TRAINING, Area.TRAINING, reaching=Scope.PARTNERSHIP),
     NavigationItem(
         "Charging and invoices",
         "training:charging",
         TRAINING,
         Area.TRAINING,
-        scope=Scope.PARTNERSHIP,
+        reaching=Scope.PARTNERSHIP,
         also_for=("training:charge-rule-*",),
     ),
 ]
