@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -6,4 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects audit and sign-in receivers)
+        # Importing them registers the audit key's system check, and the audit and sign-in receivers.
+        from . import chain, signals  # noqa: F401
+        from .database_roles import grant_application_role
+
+        post_migrate.connect(grant_application_role, sender=self)

@@ -15,6 +15,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import sentences
 from .access import log_access
 from .audit import AuditedModel
 from .filters import AccessLogFilter, AgencyFilter, AuditEntryFilter, PersonFilter
@@ -309,14 +310,11 @@ def priority_edit(request, pk):
 def audit_trail(request):
     table = Table(
         request,
-        AuditEntry.objects.all(),
+        AuditEntry.objects.select_related("actor"),
         [
             Column("When", lambda e: e.at, sort="at"),
-            Column("Who", lambda e: e.actor_label, sort="actor_label"),
-            Column("Change", lambda e: e.get_action_display(), sort="action"),
-            Column("Record type", lambda e: e.record_type, sort="record_type"),
-            Column("Record", lambda e: f"{e.object_repr} (#{e.object_id})", link=True),
-            Column("Fields changed", lambda e: ", ".join(e.changes)),
+            Column("What happened", sentences.change_sentence, link=True),
+            Column("Record type", lambda e: sentences.record_type_name(e.record_type), sort="record_type"),
         ],
         name="audit-trail",
         filterset_class=AuditEntryFilter,
@@ -327,21 +325,38 @@ def audit_trail(request):
 
 @permission_required(Area.AUDIT_TRAIL)
 def audit_entry_detail(request, pk):
-    entry = get_object_or_404(AuditEntry, pk=pk)
+    entry = get_object_or_404(AuditEntry.objects.select_related("actor"), pk=pk)
     log_access(request, entry)  # its before/after values can describe sensitive records
-    return render(request, "core/audit_entry_detail.html", {"entry": entry})
+    model = sentences.model_for(entry.record_type)
+    still_there = (
+        model is not None
+        and issubclass(model, AuditedModel)
+        and model._base_manager.filter(pk=entry.object_id).exists()
+    )
+    return render(
+        request,
+        "core/audit_entry_detail.html",
+        {
+            "entry": entry,
+            "sentence": sentences.change_sentence(entry),
+            "record_type": sentences.record_type_name(entry.record_type),
+            "changes": sentences.field_changes(entry),
+            "history_url": reverse("core:record-history", args=[entry.record_type, entry.object_id])
+            if still_there
+            else None,
+        },
+    )
 
 
 @permission_required(Area.AUDIT_TRAIL)
 def access_log(request):
     table = Table(
         request,
-        AccessLogEntry.objects.all(),
+        AccessLogEntry.objects.select_related("user"),
         [
             Column("When", lambda e: e.at, sort="at"),
-            Column("Who", lambda e: e.user_label, sort="user_label"),
-            Column("Event", lambda e: e.get_event_display(), sort="event"),
-            Column("Record", lambda e: e.object_repr),
+            Column("What happened", sentences.access_sentence),
+            Column("Record type", lambda e: sentences.record_type_name(e.record_type) if e.record_type else ""),
             Column("Page", lambda e: e.path),
             Column("Address", lambda e: e.ip_address),
         ],
@@ -375,7 +390,11 @@ def record_history(request, record_type, pk):
     require(request.user, model.permission_area, Action.VIEW_HISTORY)
     record = get_scoped_object_or_404(model._base_manager.all(), request.user, Action.VIEW_HISTORY, pk=pk)
     log_access(request, record, description=f"History of {record}")
-    return render(request, "core/record_history.html", {"record": record, "entries": record.history()[:500]})
+    entries = [
+        {"entry": entry, "sentence": sentences.change_sentence(entry), "changes": sentences.field_changes(entry)}
+        for entry in record.history().select_related("actor")[:500]
+    ]
+    return render(request, "core/record_history.html", {"record": record, "entries": entries})
 
 
 def _safe_next(request) -> str:

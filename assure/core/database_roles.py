@@ -1,0 +1,42 @@
+"""The PostgreSQL roles Assure connects as: the owner migrates and restores; the application adds and reads.
+
+The application's role (``DATABASE_URL``) may read and write the domain tables but only insert into and
+select from the audit trail, the access log and their seals; only the owner
+(``ASSURE_MIGRATE_DATABASE_URL``) could drop the triggers that guard them. ``assure migrate`` connects as the
+owner when that variable is set, and afterwards grants the application's role exactly this, so new tables
+are covered from the release that adds them. docs/deploy.md shows the same statements.
+"""
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+# The alias settings.py gives ASSURE_MIGRATE_DATABASE_URL.
+OWNER_ALIAS = "owner"
+LOG_TABLES = ("core_auditentry", "core_accesslogentry", "core_auditseal")
+
+
+def grant_statements(role: str) -> list[str]:
+    """What the owner grants the application's ``role`` (a quoted name) in the ``public`` schema."""
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {', '.join(LOG_TABLES)} FROM {role}",
+    ]
+
+
+def grant_application_role(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After ``assure migrate`` ran as the owner: give the application's role what it needs, and no more.
+
+    Connected to ``post_migrate``. Migrating as the application's own connection (a developer's machine,
+    the tests, SQLite) grants nothing.
+    """
+    owner = connections[using]
+    if using != OWNER_ALIAS or owner.vendor != "postgresql":
+        return
+    role = settings.DATABASES[DEFAULT_DB_ALIAS].get("USER")
+    if not role or role == owner.settings_dict.get("USER"):
+        return
+    with owner.cursor() as cursor:
+        for statement in grant_statements(owner.ops.quote_name(role)):
+            cursor.execute(statement)
