@@ -5,7 +5,7 @@ from django.db.models import Q
 from .forms import DATE_HINT, DateInput
 from .models import AccessLogEntry, Agency, AuditEntry, Sector, User
 from .permissions import Role
-from .sentences import record_type_choices
+from .sentences import record_type_choices, record_type_labels
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -72,11 +72,16 @@ class _PersonAndRecordType(_DateRange):
     person = django_filters.CharFilter(
         label="Person", method="filter_person", help_text="Their name or email address, or part of either"
     )
-    record_type = django_filters.ChoiceFilter(label="Record type", empty_label="All record types")
+    record_type = django_filters.ChoiceFilter(
+        label="Record type", empty_label="All record types", method="filter_record_type"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["record_type"].extra["choices"] = record_type_choices(audited_only=self.audited_only)
+
+    def filter_record_type(self, queryset, name, value):
+        return queryset.filter(record_type__in=record_type_labels(value, audited_only=self.audited_only))
 
     def filter_person(self, queryset, name, value):
         label, full_name = self.person_fields

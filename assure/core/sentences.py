@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .audit import ANY_VALUE, AuditedModel, Sentence
 from .models import AccessLogEntry, AuditSeal
@@ -50,16 +51,27 @@ def record_type_name(label: str) -> str:
     return _capitalised(str(model._meta.verbose_name)) if model else "A record type Assure no longer has"
 
 
+def _kinds(*, audited_only: bool) -> dict[str, list[str]]:
+    """Record types by a slug of their name in words ("section-11-return") → the labels of the models so named."""
+    kinds = {}
+    for model in apps.get_models():
+        if model in (AccessLogEntry, AuditSeal):
+            continue
+        if issubclass(model, AuditedModel) if audited_only else hasattr(model, "permission_area"):
+            kinds.setdefault(slugify(model._meta.verbose_name), []).append(model._meta.label)
+    return kinds
+
+
 def record_type_choices(*, audited_only: bool = True) -> list[tuple[str, str]]:
-    """Record types for a filter: (label, name in words), by name. Every audited model, or (for the access
-    log) every model a permission covers."""
-    chosen = [
-        model
-        for model in apps.get_models()
-        if (issubclass(model, AuditedModel) if audited_only else hasattr(model, "permission_area"))
-        and model not in (AccessLogEntry, AuditSeal)
-    ]
-    return sorted(((m._meta.label, record_type_name(m._meta.label)) for m in chosen), key=lambda choice: choice[1])
+    """Record types for a filter, by name: every audited model, or (for the access log) every model a permission
+    covers. The values are slugs of the names, so that no ``app.Model`` label shows, in the address bar either."""
+    kinds = _kinds(audited_only=audited_only)
+    return sorted(((slug, record_type_name(labels[0])) for slug, labels in kinds.items()), key=lambda c: c[1])
+
+
+def record_type_labels(slug: str, *, audited_only: bool = True) -> list[str]:
+    """The ``record_type`` values a filter's choice stands for."""
+    return _kinds(audited_only=audited_only).get(slug, [])
 
 
 def who(user, label: str) -> str:

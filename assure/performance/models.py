@@ -171,6 +171,9 @@ class BenchmarkUpload(AuditedModel):
     def __str__(self):
         return f"{self.file_name} ({self.figure_count} figures)"
 
+    def audit_name(self) -> str:
+        return f"{self.figure_count} benchmark figures from {self.file_name}"
+
 
 class Benchmark(DerivedRecord):
     """A published comparator figure (England, region, statistical neighbours), with its year and source."""

@@ -1,6 +1,6 @@
 from django.apps import apps
 
-from assure.core.audit import AuditedModel, DerivedRecord, acting_as
+from assure.core.audit import AuditedModel, AuditedQuerySet, DerivedRecord, acting_as
 from assure.core.models import AccessLogEntry, Agency, AuditEntry, AuditSeal, Sector
 
 # Models that are not domain records: the trail itself, and framework tables.
@@ -69,6 +69,23 @@ def test_bulk_create_records_every_row(partnership):
     Agency.objects.bulk_create([Agency(partnership=partnership, name=n, sector=Sector.OTHER) for n in ["F", "G"]])
     creates = AuditEntry.objects.filter(record_type="core.Agency", action="create", object_repr__in=["F", "G"])
     assert creates.count() == 2
+
+
+def test_an_update_through_the_base_manager_is_recorded(police, admin_user):
+    with acting_as(admin_user):
+        type(police)._base_manager.filter(pk=police.pk).update(name="Quietly renamed")
+    entry = entries_for(police)[-1]
+    assert (entry.actor, entry.changes) == (admin_user, {"name": ["Test Police", "Quietly renamed"]})
+
+
+def test_every_audited_model_updates_through_an_audited_base_manager():
+    """Django's own machinery (saves, related lookups) and ``_base_manager`` use the base manager."""
+    unaudited = [
+        model._meta.label
+        for model in apps.get_models()
+        if issubclass(model, AuditedModel) and not isinstance(model._base_manager.all(), AuditedQuerySet)
+    ]
+    assert unaudited == []
 
 
 def test_a_password_change_is_recorded_without_the_hash(admin_user):
