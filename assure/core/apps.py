@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -9,6 +8,3 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Importing them registers the audit key's system check, and the audit and sign-in receivers.
         from . import chain, signals  # noqa: F401
-        from .database_roles import grant_application_role
-
-        post_migrate.connect(grant_application_role, sender=self)

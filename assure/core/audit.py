@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils.text import slugify
 
 from .trail import AuditEntry, writing_audit_entries
 
@@ -199,6 +201,14 @@ class AuditedModel(models.Model):
 
     def history(self):
         return AuditEntry.objects.filter(record_type=self._meta.label, object_id=str(self.pk))
+
+    @classmethod
+    def record_type_slug(cls) -> str:
+        """The record type in an address, in words ("section-11-return"): never its ``app.Model`` label."""
+        return slugify(cls._meta.verbose_name)
+
+    def history_url(self) -> str:
+        return reverse("core:record-history", args=[self.record_type_slug(), self.pk])
 
 
 class DerivedRecord(models.Model):

@@ -7,9 +7,6 @@ owner when that variable is set, and afterwards grants the application's role ex
 are covered from the release that adds them. docs/deploy.md shows the same statements.
 """
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
-
 # The alias settings.py gives ASSURE_MIGRATE_DATABASE_URL.
 OWNER_ALIAS = "owner"
 LOG_TABLES = ("core_auditentry", "core_accesslogentry", "core_auditseal")
@@ -25,17 +22,12 @@ def grant_statements(role: str) -> list[str]:
     ]
 
 
-def grant_application_role(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """After ``assure migrate`` ran as the owner: give the application's role what it needs, and no more.
+def grant_application_role(owner, role: str | None) -> None:
+    """Give the application's ``role`` what it needs and no more, through the ``owner``'s connection.
 
-    Connected to ``post_migrate``. Migrating as the application's own connection (a developer's machine,
-    the tests, SQLite) grants nothing.
+    Nothing to grant on SQLite, or when the application connects as the owner itself.
     """
-    owner = connections[using]
-    if using != OWNER_ALIAS or owner.vendor != "postgresql":
-        return
-    role = settings.DATABASES[DEFAULT_DB_ALIAS].get("USER")
-    if not role or role == owner.settings_dict.get("USER"):
+    if owner.vendor != "postgresql" or not role or role == owner.settings_dict.get("USER"):
         return
     with owner.cursor() as cursor:
         for statement in grant_statements(owner.ops.quote_name(role)):

@@ -328,11 +328,8 @@ def audit_entry_detail(request, pk):
     entry = get_object_or_404(AuditEntry.objects.select_related("actor"), pk=pk)
     log_access(request, entry)  # its before/after values can describe sensitive records
     model = sentences.model_for(entry.record_type)
-    still_there = (
-        model is not None
-        and issubclass(model, AuditedModel)
-        and model._base_manager.filter(pk=entry.object_id).exists()
-    )
+    audited = model is not None and issubclass(model, AuditedModel)
+    record = model._base_manager.filter(pk=entry.object_id).first() if audited else None
     return render(
         request,
         "core/audit_entry_detail.html",
@@ -341,9 +338,7 @@ def audit_entry_detail(request, pk):
             "sentence": sentences.change_sentence(entry),
             "record_type": sentences.record_type_name(entry.record_type),
             "changes": sentences.field_changes(entry),
-            "history_url": reverse("core:record-history", args=[entry.record_type, entry.object_id])
-            if still_there
-            else None,
+            "history_url": record.history_url() if record is not None else None,
         },
     )
 
@@ -381,12 +376,10 @@ def account(request):
 @permission_required(Area.PARTNERSHIP)
 def record_history(request, record_type, pk):
     """The audit trail of one record, for people allowed to see that record and its history."""
-    try:
-        model = apps.get_model(record_type)
-    except (LookupError, ValueError):
-        raise Http404("No such record type") from None
-    if not issubclass(model, AuditedModel):
+    labels = sentences.record_type_labels(record_type)
+    if len(labels) != 1:
         raise Http404("No such record type")
+    model = apps.get_model(labels[0])
     require(request.user, model.permission_area, Action.VIEW_HISTORY)
     record = get_scoped_object_or_404(model._base_manager.all(), request.user, Action.VIEW_HISTORY, pk=pk)
     log_access(request, record, description=f"History of {record}")

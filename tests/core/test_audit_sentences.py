@@ -155,7 +155,7 @@ def test_an_entry_shows_its_detail_in_words(admin_client, partnership):
     assert "Assure created the agency Housing Trust" in html
     for label, value in [("Sector", "Housing"), ("Statutory safeguarding partner", "No"), ("Name", "Housing Trust")]:
         assert re.search(rf">{label}</th>\s*<td[^>]*>{value}</td>", html), label
-    assert reverse("core:record-history", args=["core.Agency", created.object_id]) in html
+    assert f'href="{reverse("core:record-history", args=["agency", created.object_id])}"' in html
 
 
 def test_the_access_log_reads_as_sentences(client, council, make_person):
@@ -169,3 +169,15 @@ def test_the_access_log_reads_as_sentences(client, council, make_person):
     assert [cell["value"] for cell in row[1:3]] == [f"Pat Admin viewed {viewed}", "Audit entry"]
     response = client.get(reverse("core:access-log"), {"event": "sign_in_failed"})
     assert [row[1]["value"] for row in response.context["table"].rows()] == ["guess@test.example failed to sign in"]
+
+
+def test_each_audited_record_type_has_a_name_of_its_own():
+    """Filters and history addresses name record types in words, so no two may share a name."""
+    slugs = [model.record_type_slug() for model in AUDITED]
+    assert sorted(slug for slug in slugs if slugs.count(slug) > 1) == []
+
+
+def test_a_record_history_address_names_its_record_type_in_words(admin_client, police):
+    assert police.history_url() == f"/history/agency/{police.pk}/"
+    response = admin_client.get(police.history_url())
+    assert "created the agency Test Police" in response.content.decode()
