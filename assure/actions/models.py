@@ -97,9 +97,9 @@ class Action(AuditedModel):
     agency_path = "agency"
     owner_path = "owner"
     audit_sentences = (
+        Sentence("closed {record}", field="closed_on"),
         Sentence("asked to close {record}", field="closure_requested_on"),
         Sentence("returned {record} to its owner for more work", field="closure_requested_on", to=None),
-        Sentence("closed {record}", field="closed_on"),
         Sentence("escalated {record}", field="escalated_on"),
     )
 

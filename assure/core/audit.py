@@ -185,8 +185,9 @@ class AuditedModel(models.Model):
         base_manager_name = "objects"
 
     def audit_name(self) -> str:
-        """How a sentence in the audit trail names this record: "the agency Test Police"."""
-        return f"the {self._meta.verbose_name} {self}"
+        """How a sentence in the audit trail names this record ("action A12"), when it is not named by its verbose
+        name and ``str`` ("the agency Test Police"): empty for that."""
+        return ""
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

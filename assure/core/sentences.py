@@ -95,7 +95,8 @@ def _person(entry, field: str):
 
 
 def record_name(entry) -> str:
-    """How the entry's record is named in its sentence, as it was named when the entry was written."""
+    """How the entry's record is named in its sentence, as it was named when the entry was written: its model's
+    own way, or its verbose name and what it was called ("the agency Test Police")."""
     if entry.record_name:
         return entry.record_name
     model = model_for(entry.record_type)
@@ -154,9 +155,14 @@ def what_happened(entry) -> str:
     return f"changed the {_listed([field_name(model, field) for field in entry.changes])} of {name}"
 
 
+def change_author(entry) -> str:
+    """Who made an audit entry's change: "Bea Manager", "The assure demo command"."""
+    return who(_person(entry, "actor"), entry.actor_label)
+
+
 def change_sentence(entry) -> str:
     """An audit entry as one sentence: "Bea Manager changed the due date of action A12"."""
-    return f"{who(_person(entry, 'actor'), entry.actor_label)} {what_happened(entry)}"
+    return f"{change_author(entry)} {what_happened(entry)}"
 
 
 def access_sentence(entry) -> str:

@@ -100,8 +100,8 @@ class AuditEntry(AppendOnlyModel):
     record_type = models.CharField(max_length=100, db_index=True)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
-    # How the record is named in a sentence when the entry was written ("West Midlands Police's Section 11
-    # return 2021-22", "action A12"): the record may since have changed or gone.
+    # How the record is named in a sentence when the entry was written, if its model names it its own way
+    # ("West Midlands Police's Section 11 return 2021-22", "action A12"): it may since have changed or gone.
     record_name = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict)
 
@@ -111,7 +111,7 @@ class AuditEntry(AppendOnlyModel):
         verbose_name_plural = "audit entries"
 
     def __str__(self):
-        return f"Audit entry {self.pk}"
+        return f"audit trail entry {self.pk}"
 
     def get_absolute_url(self):
         return reverse("core:audit-entry", args=[self.pk])

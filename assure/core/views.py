@@ -336,6 +336,7 @@ def audit_entry_detail(request, pk):
         {
             "entry": entry,
             "sentence": sentences.change_sentence(entry),
+            "who": sentences.change_author(entry),
             "record_type": sentences.record_type_name(entry.record_type),
             "changes": sentences.field_changes(entry),
             "history_url": record.history_url() if record is not None else None,
