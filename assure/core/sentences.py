@@ -116,6 +116,12 @@ def field_name(model, name: str) -> str:
     return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name.replace("_", " ")
 
 
+def _in_model_order(model, names) -> list[str]:
+    """Field names in the order the model declares them (PostgreSQL keeps JSON keys in an order of its own)."""
+    order = [f.name for f in model._meta.get_fields()] if model else []
+    return sorted(names, key=lambda name: order.index(name) if name in order else len(order))
+
+
 def _declared(model, entry) -> Sentence | None:
     for sentence in getattr(model, "audit_sentences", ()):
         if sentence.action != entry.action:
@@ -152,7 +158,7 @@ def what_happened(entry) -> str:
         return f"created {name}"
     if entry.action == "delete":
         return f"deleted {name}"
-    return f"changed the {_listed([field_name(model, field) for field in entry.changes])} of {name}"
+    return f"changed the {_listed([field_name(model, field) for field in _in_model_order(model, entry.changes)])} of {name}"
 
 
 def change_author(entry) -> str:
@@ -184,8 +190,12 @@ def field_changes(entry) -> list[FieldChange]:
     """The entry's field-level detail in words: each field by its label, values as the pages show them."""
     model = model_for(entry.record_type)
     return [
-        FieldChange(_capitalised(field_name(model, name)), readable(model, name, before), readable(model, name, after))
-        for name, (before, after) in entry.changes.items()
+        FieldChange(
+            _capitalised(field_name(model, name)),
+            readable(model, name, entry.changes[name][0]),
+            readable(model, name, entry.changes[name][1]),
+        )
+        for name in _in_model_order(model, entry.changes)
     ]
 
 

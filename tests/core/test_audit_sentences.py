@@ -115,13 +115,17 @@ def test_a_generic_sentence_names_the_fields_changed_and_the_record(police, coun
 
 def test_the_audit_trail_and_its_download_show_no_model_labels(admin_client, police, make_person):
     make_person(Role.PRACTITIONER, police, full_name="Kim Practitioner")
-    admin_client.get(reverse("core:audit-entry", args=[AuditEntry.objects.latest("pk").pk]))
-    for url in (reverse("core:audit-trail"), reverse("core:access-log")):
-        for query in ({}, {"export": "csv"}):
-            response = admin_client.get(url, query)
-            text = response.content.decode("utf-8-sig")
-            assert response.status_code == 200
-            assert MODEL_LABEL.findall(text) == []
+    entry_page = reverse("core:audit-entry", args=[AuditEntry.objects.latest("pk").pk])
+    pages = [(entry_page, {}), (police.history_url(), {})]
+    pages += [
+        (url, query)
+        for url in (reverse("core:audit-trail"), reverse("core:access-log"))
+        for query in ({}, {"export": "csv"})
+    ]
+    for url, query in pages:  # the list pages last, so that they show the views of the others
+        response = admin_client.get(url, query)
+        assert response.status_code == 200
+        assert MODEL_LABEL.findall(response.content.decode("utf-8-sig")) == [], url
     page = admin_client.get(reverse("core:audit-trail")).content.decode()
     assert "created the person Kim Practitioner" in page
     assert '<option value="section-11-return">Section 11 return</option>' in page
