@@ -106,13 +106,17 @@ def read_checkpoint() -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def write_checkpoint(heads: dict[str, AuditSeal]) -> None:
-    """Record each log's newest link, replacing the file whole so that a crash never leaves half of one."""
+def write_checkpoint(heads: dict[str, AuditSeal], *, restart: bool = False) -> None:
+    """Record each log's newest link, replacing the file whole so that a crash never leaves half of one.
+
+    The checkpoint only moves on (the sealing job may have moved it further meanwhile), unless it ``restart``s.
+    """
     path = checkpoint_path()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    document = read_checkpoint()
+    document = {} if restart else read_checkpoint()
     for log, seal in heads.items():
-        document[log] = {"entry_id": seal.entry_id, "hash": seal.hash, "sealed_at": _plain(seal.sealed_at)}
+        if seal.entry_id >= document.get(log, {}).get("entry_id", 0):
+            document[log] = {"entry_id": seal.entry_id, "hash": seal.hash, "sealed_at": _plain(seal.sealed_at)}
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(document, indent=2))
     temporary.chmod(0o600)
@@ -215,8 +219,11 @@ def _verify_log(log: str) -> tuple[list[Problem], AuditSeal | None, int]:
     """Every problem in one log's entries and links, the newest seal, and how many entries there are."""
     model = LOGS[log]
     problems = []
+    # The sealing job may run meanwhile. Seals up to the head read first are all there before either list is
+    # read, and so are their entries (the job waited for their transactions): both lists agree up to it.
+    newest = AuditSeal.objects.filter(log=log).order_by("-entry_id").values_list("entry_id", flat=True).first()
+    seals = AuditSeal.objects.filter(log=log, entry_id__lte=newest or 0).order_by("entry_id").iterator(chunk_size=2000)
     entries = model.objects.order_by("pk").values(*_columns(model)).iterator(chunk_size=2000)
-    seals = AuditSeal.objects.filter(log=log).order_by("entry_id").iterator(chunk_size=2000)
     entry = next(entries, None)
     previous_hash, latest_at, count, head = "", None, 0, None
 
@@ -285,11 +292,11 @@ def verify(*, new_checkpoint: bool = False) -> Verification:
     problems, counts, heads = [], {}, {}
     for log in LOGS:
         found, heads[log], counts[log] = _verify_log(log)
-        if not new_checkpoint:
-            found += filter(None, [_checkpoint_problem(log, checkpoint.get(log), heads[log])])
         problems += found
+        cut = None if new_checkpoint else _checkpoint_problem(log, checkpoint.get(log), heads[log])
+        problems += [cut] if cut else []
     if not problems:
-        write_checkpoint({log: head for log, head in heads.items() if head is not None})
+        write_checkpoint({log: head for log, head in heads.items() if head is not None}, restart=new_checkpoint)
     return Verification(problems, counts, heads)
 
 

@@ -54,6 +54,17 @@ def test_an_untouched_trail_verifies_and_its_checkpoint_follows_the_newest_seal(
     assert json.loads(chain.checkpoint_path().read_text())["audit_trail"]["entry_id"] == later[-1].pk
 
 
+def test_the_checkpoint_never_moves_back(partnership):
+    agencies(partnership, 1)
+    chain.seal()
+    older = AuditSeal.objects.latest("entry_id")
+    agencies(partnership, 1)
+    chain.seal()
+    newer = AuditSeal.objects.latest("entry_id")
+    chain.write_checkpoint({"audit_trail": older})  # a check that began before the sealing job's last run
+    assert json.loads(chain.checkpoint_path().read_text())["audit_trail"]["entry_id"] == newer.entry_id
+
+
 def test_each_link_is_the_keyed_hash_of_the_one_before_and_the_entry(partnership, settings):
     entries = agencies(partnership, 2)
     first, second = entries[-2:]
