@@ -7,7 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from assure.core import chain
-from assure.core.database_roles import LOG_TABLES, grant_statements
+from assure.core.database_roles import LOG_TABLES, grant_application_role, grant_statements
 from assure.core.models import AccessLogEntry, Agency, AuditEntry, AuditSeal, Sector
 
 DEPLOY_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
@@ -29,8 +29,7 @@ def test_the_application_role_may_only_insert_into_and_select_from_the_logs(part
     with connection.cursor() as cursor:
         # Inside the test's transaction: rolled back, role and grants with it, when the test ends.
         cursor.execute(f"CREATE ROLE {role}")
-        for statement in grant_statements(role):
-            cursor.execute(statement)
+        grant_application_role(connection, role)  # what `assure migrate` does as the owner
         cursor.execute(f"SET ROLE {role}")
         try:
             # The application's own work goes on: records, their audit entries, access log entries, sealing.
