@@ -51,6 +51,9 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret("secret_key")
     ASSURE_PSEUDONYMISATION_KEY = os.environ.get("ASSURE_PSEUDONYMISATION_KEY") or _local_secret("pseudonymisation_key")
+# The key the audit trail and access log are sealed with (core/chain.py). Production must set it: a system
+# check refuses to run any command without it.
+ASSURE_AUDIT_KEY = os.environ.get("ASSURE_AUDIT_KEY") or ("" if PRODUCTION else _local_secret("audit_key"))
 
 DEBUG = _env_bool("DEBUG", ASSURE_ENV == "dev")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
@@ -142,6 +145,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too: the browser tests' server answers requests on several threads at
     # once, which an in-memory database serialises with "table is locked" errors.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-assure-{os.getpid()}.sqlite3")}
+# On PostgreSQL the application's role may only add to and read the audit trail and access log; migrations and
+# restores connect as the tables' owner (docs/deploy.md, "The audit trail"). `assure migrate` uses this alias.
+if os.environ.get("ASSURE_MIGRATE_DATABASE_URL"):
+    DATABASES["owner"] = {
+        **dj_database_url.parse(os.environ["ASSURE_MIGRATE_DATABASE_URL"], conn_max_age=0),
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

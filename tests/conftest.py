@@ -8,21 +8,19 @@ from assure.core.permissions import Role
 
 PASSWORD = "a-long-test-password-2020"
 
-append_only = importlib.import_module("assure.core.migrations.0002_append_only_triggers")
+append_only = importlib.import_module("assure.core.migrations.0004_audit_sealed_trail")
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Drop the audit trail's append-only triggers in the test database: Django empties every
-    table between transactional (browser) tests. test_append_only_triggers puts them back
-    inside its own transaction."""
+    """Drop the triggers that refuse updates and deletes of the audit trail, access log and seals in the
+    test database: Django empties every table between transactional (browser) tests. The triggers that
+    refuse a replaced or back-dated row stay. test_append_only_triggers puts the others back inside its
+    own transaction."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        for table in append_only.TABLES:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        for trigger, table in append_only.refusal_trigger_names(connection.vendor):
+            on_table = f" ON {table}" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}{on_table}")
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from django.db.models import Case, Max, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from assure.core.audit import AuditedModel, AuditedQuerySet
+from assure.core.audit import AuditedModel, AuditedQuerySet, Sentence
 from assure.core.models import Agency, Partnership, Priority, User
 from assure.core.permissions import Area
 
@@ -96,6 +96,12 @@ class Action(AuditedModel):
     permission_area = Area.ACTIONS
     agency_path = "agency"
     owner_path = "owner"
+    audit_sentences = (
+        Sentence("closed {record}", field="closed_on"),
+        Sentence("asked to close {record}", field="closure_requested_on"),
+        Sentence("returned {record} to its owner for more work", field="closure_requested_on", to=None),
+        Sentence("escalated {record}", field="escalated_on"),
+    )
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="actions")
     text = models.TextField("action", help_text="What will be done, in one or two sentences.")
@@ -151,6 +157,9 @@ class Action(AuditedModel):
     @property
     def reference(self) -> str:
         return f"A{self.pk}"
+
+    def audit_name(self) -> str:
+        return f"action {self.reference}"
 
     def get_absolute_url(self):
         return reverse("actions:action-detail", args=[self.pk])

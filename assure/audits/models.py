@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assure.actions.models import SourceKind
-from assure.core.audit import AuditedModel
+from assure.core import periods
+from assure.core.audit import AuditedModel, Sentence
 from assure.core.models import Agency, Partnership, Priority, ReportingYear, User
 from assure.core.permissions import Area
 
@@ -139,6 +140,7 @@ class Section11Round(AuditedModel):
 
     class Meta:
         ordering = ["-opens_on"]
+        verbose_name = "Section 11 round"
 
     def __str__(self):
         return self.name
@@ -162,6 +164,10 @@ class Section11Return(AuditedModel):
     permission_area = Area.AUDITS
     access_logged = True
     agency_path = "agency"
+    audit_sentences = (
+        Sentence("submitted {record}", field="status", to=ReturnStatus.SUBMITTED),
+        Sentence("reopened {record}", field="status", to=ReturnStatus.IN_PROGRESS),
+    )
 
     round = models.ForeignKey(Section11Round, on_delete=models.CASCADE, related_name="returns")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="section11_returns")
@@ -173,9 +179,14 @@ class Section11Return(AuditedModel):
     class Meta:
         ordering = ["round", "agency__name"]
         constraints = [models.UniqueConstraint(fields=["round", "agency"], name="one_section11_return_per_agency")]
+        verbose_name = "Section 11 return"
 
     def __str__(self):
         return f"{self.agency}: {self.round}"
+
+    def audit_name(self) -> str:
+        year = periods.reporting_year_label(periods.reporting_year_start(self.round.opens_on))
+        return f"{self.agency}'s Section 11 return {year}"
 
     def get_absolute_url(self):
         return reverse("audits:section11-return", args=[self.pk])
@@ -215,6 +226,7 @@ class Section11Answer(AuditedModel):
 
     class Meta:
         ordering = ["section11_return", "standard__sort_key"]
+        verbose_name = "Section 11 answer"
         constraints = [
             models.UniqueConstraint(fields=["section11_return", "standard"], name="one_answer_per_standard"),
             models.CheckConstraint(
@@ -302,6 +314,7 @@ class Section11ProgressUpdate(AuditedModel):
 
     class Meta:
         ordering = ["round", "requested_on"]
+        verbose_name = "Section 11 progress update"
 
     def __str__(self):
         return self.name
@@ -642,6 +655,7 @@ class SubJudgement(AuditedModel):
 
     class Meta:
         ordering = ["inspection", "pk"]
+        verbose_name = "sub-judgement"
 
     def __str__(self):
         return f"{self.area}: {self.get_judgement_display()}"

@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers system checks; connects audit and sign-in receivers)
+        # Importing them registers the system checks, and the audit and sign-in receivers.
+        from . import chain, checks, signals  # noqa: F401

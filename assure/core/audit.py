@@ -3,14 +3,24 @@
 Every domain model subclasses ``AuditedModel``. Its ``save`` records field-level
 before/after values; deletes (one, bulk or cascaded) are recorded by a ``post_delete``
 receiver; its queryset's bulk ``update``, ``bulk_create`` and ``bulk_update`` record each
-row they touch, so no ORM path changes a record without leaving an entry.
+row they touch, and it is also the model's base manager (the one Django's own machinery and
+``_base_manager`` use); many-to-many changes are recorded by an ``m2m_changed`` receiver.
+So no ORM path changes a record without leaving an entry.
+
+A model says how its changes read in the trail with ``audit_name`` (how a sentence names
+the record) and ``audit_sentences`` (a status change, say); ``core.sentences`` reads them.
 """
 
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .trail import AuditEntry, writing_audit_entries
 
 
 @dataclass(frozen=True)
@@ -82,21 +92,52 @@ def _name_of(model, attname: str) -> str:
 
 
 def record_change(instance, action: str, before: dict, after: dict) -> None:
-    from .models import AuditEntry
-
     changes = _changes(type(instance), before, after, instance)
     if action == "update" and not changes:
         return
+    _write(instance, action, changes)
+
+
+def record_many_to_many_change(instance, field_name: str, before: list[str], after: list[str]) -> None:
+    """Record that ``instance``'s many-to-many ``field_name`` went from ``before`` to ``after`` (names, sorted)."""
+    if before != after:
+        _write(instance, "update", {field_name: [before, after]})
+
+
+def _write(instance, action: str, changes: dict) -> None:
     actor = current_actor()
-    AuditEntry.objects.create(
-        actor=actor.user if getattr(actor.user, "pk", None) else None,
-        actor_label=actor.label,
-        action=action,
-        record_type=instance._meta.label,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=changes,
-    )
+    with writing_audit_entries():
+        AuditEntry.objects.create(
+            actor=actor.user if getattr(actor.user, "pk", None) else None,
+            actor_label=actor.label,
+            action=action,
+            record_type=instance._meta.label,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            record_name=instance.audit_name()[:300],
+            changes=changes,
+        )
+
+
+# Said of no particular value: a Sentence for a field "gaining a value", whatever it is.
+ANY_VALUE = object()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """How one kind of change to a record reads in the audit trail.
+
+    ``says`` follows the person's name, with ``{record}`` where the record's name goes:
+    ``Sentence("submitted {record}", field="status", to="submitted")`` reads "Pat Lead submitted
+    West Midlands Police's Section 11 return 2021-22". ``action`` is create, update or delete; an
+    update sentence describes ``field`` changing ``to`` a stored value (a choice's code, True),
+    to None (emptied), or, by default, to any value.
+    """
+
+    says: str
+    action: str = "update"
+    field: str = ""
+    to: Any = ANY_VALUE
 
 
 class AuditedQuerySet(models.QuerySet):
@@ -134,9 +175,19 @@ class AuditedModel(models.Model):
     # never written there, only the fact of a change (password hashes).
     audit_exclude: tuple[str, ...] = ()
     audit_masked: tuple[str, ...] = ()
+    # Sentences of the model's own (a status change); other changes read from verbose names.
+    audit_sentences: tuple[Sentence, ...] = ()
 
     class Meta:
         abstract = True
+        # Django's own machinery (saves, related lookups, ``Model._base_manager``) uses the base
+        # manager: an audited one, so an update through it leaves an entry too. Models inherit it.
+        base_manager_name = "objects"
+
+    def audit_name(self) -> str:
+        """How a sentence in the audit trail names this record ("action A12"), when it is not named by its verbose
+        name and ``str`` ("the agency Test Police"): empty for that."""
+        return ""
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
@@ -150,9 +201,15 @@ class AuditedModel(models.Model):
             record_change(self, "create" if adding else "update", before, _snapshot(self))
 
     def history(self):
-        from .models import AuditEntry
-
         return AuditEntry.objects.filter(record_type=self._meta.label, object_id=str(self.pk))
+
+    @classmethod
+    def record_type_slug(cls) -> str:
+        """The record type in an address, in words ("section-11-return"): never its ``app.Model`` label."""
+        return slugify(cls._meta.verbose_name)
+
+    def history_url(self) -> str:
+        return reverse("core:record-history", args=[self.record_type_slug(), self.pk])
 
 
 class DerivedRecord(models.Model):

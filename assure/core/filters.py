@@ -1,10 +1,12 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from .forms import DateField
 from .models import AccessLogEntry, Agency, AuditEntry, RoleAssignment, Sector, User
 from .permissions import Role
+from .sentences import record_type_choices, record_type_labels
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -65,28 +67,48 @@ class _DateRange(DateRangeFilterSet):
     date_to = DateFilter(field_name="at", lookup_expr="date__lte", label="Date to")
 
 
-class AuditEntryFilter(_DateRange):
-    action = django_filters.ChoiceFilter(choices=AuditEntry.Kind.choices, empty_label="All changes")
-    record_type = django_filters.CharFilter(
-        label="Record type", lookup_expr="icontains", help_text="For example, core.Agency"
+class _PersonAndRecordType(_DateRange):
+    """Filters shared by the audit trail and the access log: who (by name or email address), record type in words."""
+
+    person_fields: tuple[str, str]
+    audited_only: bool
+
+    person = django_filters.CharFilter(
+        label="Person", method="filter_person", help_text="Their name or email address, or part of either"
     )
-    actor_label = django_filters.CharFilter(
-        label="Changed by", lookup_expr="icontains", help_text="Email address, or part of one"
+    record_type = django_filters.ChoiceFilter(
+        label="Record type", empty_label="All record types", method="filter_record_type"
     )
-    object_id = django_filters.CharFilter(label="Record number")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["record_type"].extra["choices"] = record_type_choices(audited_only=self.audited_only)
+
+    def filter_record_type(self, queryset, name, value):
+        return queryset.filter(record_type__in=record_type_labels(value, audited_only=self.audited_only))
+
+    def filter_person(self, queryset, name, value):
+        label, full_name = self.person_fields
+        return queryset.filter(Q(**{f"{label}__icontains": value}) | Q(**{f"{full_name}__icontains": value}))
+
+
+class AuditEntryFilter(_PersonAndRecordType):
+    person_fields = ("actor_label", "actor__full_name")
+    audited_only = True
+
+    action = django_filters.ChoiceFilter(label="Change", choices=AuditEntry.Kind.choices, empty_label="All changes")
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "record_type", "actor_label", "object_id"]
+        fields = ["person", "record_type", "action"]
 
 
-class AccessLogFilter(_DateRange):
+class AccessLogFilter(_PersonAndRecordType):
+    person_fields = ("user_label", "user__full_name")
+    audited_only = False
+
     event = django_filters.ChoiceFilter(choices=AccessLogEntry.Event.choices, empty_label="All events")
-    user_label = django_filters.CharFilter(
-        label="Person", lookup_expr="icontains", help_text="Email address, or part of one"
-    )
-    record_type = django_filters.CharFilter(label="Record type", lookup_expr="icontains")
 
     class Meta:
         model = AccessLogEntry
-        fields = ["event", "user_label", "record_type"]
+        fields = ["person", "record_type", "event"]

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -14,6 +15,10 @@ from django.utils.crypto import salted_hmac
 from . import periods
 from .audit import AuditedModel, AuditedQuerySet
 from .permissions import TWO_FACTOR_ROLES, Area, Role
+
+# AuditEntry is defined beside audit.py, which writes it, and imported from here like every core model.
+from .trail import AppendOnlyModel
+from .trail import AuditEntry as AuditEntry
 
 
 class Partnership(AuditedModel):
@@ -202,6 +207,7 @@ class User(AbstractUser, AuditedModel):
 
     class Meta:
         ordering = ["full_name"]
+        base_manager_name = "objects"  # AbstractUser comes first among the bases: name the audited manager here
         verbose_name = "person"
         verbose_name_plural = "people"
 
@@ -555,62 +561,6 @@ class TwoFactorEnrolment(AuditedModel):
         return self.used_at is None and (now or timezone.now()) < self.expires_at
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit trail is append-only")
-
-    def delete(self):
-        raise PermissionError("The audit trail is append-only")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The audit trail is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit trail is append-only")
-
-
-class AuditEntry(AppendOnlyModel):
-    """One create, update or delete of a domain record, with field-level before and after."""
-
-    class Kind(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Updated"
-        DELETE = "delete", "Deleted"
-
-    permission_area = Area.AUDIT_TRAIL
-    # Its before and after values can describe sensitive records.
-    access_logged = True
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
-    actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=10, choices=Kind.choices)
-    record_type = models.CharField(max_length=100, db_index=True)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200)
-    changes = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["record_type", "object_id"])]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.record_type} {self.object_id}"
-
-    def get_absolute_url(self):
-        return reverse("core:audit-entry", args=[self.pk])
-
-
 class AccessLogEntry(AppendOnlyModel):
     """A view or export of a sensitive record, a refused attempt to open a page or record, or a sign-in event."""
 
@@ -626,7 +576,7 @@ class AccessLogEntry(AppendOnlyModel):
 
     permission_area = Area.AUDIT_TRAIL
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(db_default=Now(), db_index=True)
     user = models.ForeignKey(User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
     user_label = models.CharField(max_length=200)
     event = models.CharField(max_length=20, choices=Event.choices)
@@ -708,3 +658,29 @@ class RecordGrant(AuditedModel):
         if self.revoked_at:
             return "Revoked"
         return "Active" if self.expires_on >= (today or timezone.localdate()) else "Expired"
+
+class AuditSeal(AppendOnlyModel):
+    """One entry's link in its log's keyed hash chain (``chain.py``), added by the sealing job.
+
+    The seals live apart from the entries so that the logs stay insert-only, for the sealing
+    job too: it runs as the application, whose database role may not update them.
+    """
+
+    class Log(models.TextChoices):
+        AUDIT_TRAIL = "audit_trail", "Audit trail"
+        ACCESS_LOG = "access_log", "Access log"
+
+    permission_area = Area.AUDIT_TRAIL
+    time_field = "sealed_at"
+
+    log = models.CharField(max_length=20, choices=Log.choices)
+    entry_id = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["log", "entry_id"]
+        constraints = [models.UniqueConstraint(fields=["log", "entry_id"], name="one_seal_per_entry")]
+
+    def __str__(self):
+        return f"{self.get_log_display()} seal of entry {self.entry_id}"

@@ -43,5 +43,5 @@ urlpatterns = [
     path("audit-trail/", views.audit_trail, name="audit-trail"),
     path("audit-trail/<int:pk>/", views.audit_entry_detail, name="audit-entry"),
     path("access-log/", views.access_log, name="access-log"),
-    path("history/<str:record_type>/<int:pk>/", views.record_history, name="record-history"),
+    path("history/<slug:record_type>/<int:pk>/", views.record_history, name="record-history"),
 ]

@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from . import sentences, services
 from .access import log_access
 from .audit import AuditedModel
 from .filters import AccessLogFilter, AgencyFilter, AuditEntryFilter, PersonFilter
@@ -575,14 +575,11 @@ def priority_edit(request, pk):
 def audit_trail(request):
     table = Table(
         request,
-        outside_compartments(AuditEntry.objects.all(), request.user),
+        outside_compartments(AuditEntry.objects.select_related("actor"), request.user),
         [
             Column("When", lambda e: e.at, sort="at"),
-            Column("Who", lambda e: e.actor_label, sort="actor_label"),
-            Column("Change", lambda e: e.get_action_display(), sort="action"),
-            Column("Record type", lambda e: e.record_type, sort="record_type"),
-            Column("Record", lambda e: f"{e.object_repr} (#{e.object_id})", link=True),
-            Column("Fields changed", lambda e: ", ".join(e.changes)),
+            Column("What happened", sentences.change_sentence, link=True),
+            Column("Record type", lambda e: sentences.record_type_name(e.record_type), sort="record_type"),
         ],
         name="audit-trail",
         filterset_class=AuditEntryFilter,
@@ -593,20 +590,35 @@ def audit_trail(request):
 
 @permission_required(Area.AUDIT_TRAIL)
 def audit_entry_detail(request, pk):
-    entry = get_scoped_object_or_404(outside_compartments(AuditEntry.objects.all(), request.user), request.user, pk=pk)
-    return render(request, "core/audit_entry_detail.html", {"entry": entry})
+    entry = get_scoped_object_or_404(
+        outside_compartments(AuditEntry.objects.select_related("actor"), request.user), request.user, pk=pk
+    )
+    model = sentences.model_for(entry.record_type)
+    audited = model is not None and issubclass(model, AuditedModel)
+    record = model._base_manager.filter(pk=entry.object_id).first() if audited else None
+    return render(
+        request,
+        "core/audit_entry_detail.html",
+        {
+            "entry": entry,
+            "sentence": sentences.change_sentence(entry),
+            "who": sentences.change_author(entry),
+            "record_type": sentences.record_type_name(entry.record_type),
+            "changes": sentences.field_changes(entry),
+            "history_url": record.history_url() if record is not None else None,
+        },
+    )
 
 
 @permission_required(Area.AUDIT_TRAIL)
 def access_log(request):
     table = Table(
         request,
-        outside_compartments(AccessLogEntry.objects.all(), request.user),
+        outside_compartments(AccessLogEntry.objects.select_related("user"), request.user),
         [
             Column("When", lambda e: e.at, sort="at"),
-            Column("Who", lambda e: e.user_label, sort="user_label"),
-            Column("Event", lambda e: e.get_event_display(), sort="event"),
-            Column("Record", lambda e: e.object_repr),
+            Column("What happened", sentences.access_sentence),
+            Column("Record type", lambda e: sentences.record_type_name(e.record_type) if e.record_type else ""),
             Column("Page", lambda e: e.path),
             Column("Address", lambda e: e.ip_address),
         ],
@@ -746,17 +758,21 @@ password_reset_confirm = public(PasswordResetConfirm.as_view())
 def record_history(request, record_type, pk):
     """The audit trail of one record, for people allowed to see that record and its history (404 for anyone else,
     as for the record itself)."""
-    try:
-        model = apps.get_model(record_type)
-    except (LookupError, ValueError):
-        raise Http404("No such record type") from None
+    labels = sentences.record_type_labels(record_type)
+    if len(labels) != 1:
+        raise Http404("No such record type")
+    model = apps.get_model(labels[0])
     if not issubclass(model, AuditedModel):
         raise Http404("No such record type")
     record = get_scoped_object_or_404(model._base_manager.all(), request.user, Action.VIEW_HISTORY, pk=pk)
     if not inside_compartment_of(request.user, record):
         raise OutOfReach(record_type=model._meta.label, object_id=pk)
     log_access(request, record, description=f"History of {record}")
-    return render(request, "core/record_history.html", {"record": record, "entries": record.history()[:500]})
+    entries = [
+        {"entry": entry, "sentence": sentences.change_sentence(entry), "changes": sentences.field_changes(entry)}
+        for entry in record.history().select_related("actor")[:500]
+    ]
+    return render(request, "core/record_history.html", {"record": record, "entries": entries})
 
 
 def _safe_next(request) -> str:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assure.core import periods
-from assure.core.audit import AuditedModel, DerivedRecord
+from assure.core.audit import AuditedModel, DerivedRecord, Sentence
 from assure.core.models import Agency, Partnership, User
 from assure.core.permissions import Area
 
@@ -13,7 +13,7 @@ class Extract(AuditedModel):
     """An uploaded file of child-level data, and what its import found."""
 
     permission_area = Area.CHILD_LEVEL
-    access_logged = True
+    audit_sentences = (Sentence("uploaded {record}", action="create"),)
 
     class Kind(models.TextChoices):
         ANNEX_A = "annex_a", "Ofsted Annex A (lists 1 to 8)"
@@ -82,6 +82,10 @@ class IndicatorRun(AuditedModel):
     """One computation of every indicator over a data version, for a set of periods."""
 
     permission_area = Area.PERFORMANCE
+    audit_sentences = (
+        Sentence("published {record}", field="is_published", to=True),
+        Sentence("withdrew the publication of {record}", field="is_published", to=False),
+    )
 
     data_version = models.ForeignKey(DataVersion, on_delete=models.PROTECT, related_name="runs")
     started_at = models.DateTimeField(default=timezone.now)
@@ -144,6 +148,34 @@ class DataQualityResult(DerivedRecord):
         ordering = ["period_start"]
 
 
+class BenchmarkUpload(AuditedModel):
+    """One load of comparator figures: who loaded which file, and every figure it added or changed.
+
+    The figures are derived records, replaced rather than edited: the trail holds this upload instead,
+    and its creation entry lists what it brought in.
+    """
+
+    permission_area = Area.PERFORMANCE
+    audit_sentences = (Sentence("uploaded {record}", action="create"),)
+
+    file_name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    figure_count = models.PositiveIntegerField("figures in the file")
+    new_figures = models.JSONField("figures added", default=list)
+    changed_figures = models.JSONField("figures changed", default=list)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "benchmark upload"
+
+    def __str__(self):
+        return f"{self.file_name} ({self.figure_count} figures)"
+
+    def audit_name(self) -> str:
+        return f"{self.figure_count} benchmark figures from {self.file_name}"
+
+
 class Benchmark(DerivedRecord):
     """A published comparator figure (England, region, statistical neighbours), with its year and source."""
 
@@ -152,6 +184,14 @@ class Benchmark(DerivedRecord):
     period_label = models.CharField(max_length=10)  # reporting year, "2019-20"
     value = models.FloatField()
     source = models.CharField(max_length=300)
+    upload = models.ForeignKey(
+        BenchmarkUpload,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text="The upload that last set this figure.",
+    )
 
     class Meta:
         ordering = ["indicator_id", "geography", "period_label"]
@@ -233,6 +273,12 @@ class AggregateReturn(AuditedModel):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted and locked"
+
+    audit_sentences = (
+        Sentence("submitted {record}", field="status", to=Status.SUBMITTED),
+        Sentence("accepted and locked {record}", field="status", to=Status.ACCEPTED),
+        Sentence("reopened {record}", field="status", to=Status.DRAFT),
+    )
 
     dataset = models.ForeignKey(AggregateDataset, on_delete=models.PROTECT, related_name="returns")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="aggregate_returns")

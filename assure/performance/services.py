@@ -32,6 +32,7 @@ from .models import (
     AggregateReturn,
     AggregateValue,
     Benchmark,
+    BenchmarkUpload,
     DataQualityResult,
     DataVersion,
     Extract,
@@ -271,15 +272,33 @@ def custom_period_compute(
     ]
 
 
-def benchmarks_load(*, rows: list[dict]) -> int:
-    """Add or replace comparator figures (England, region, statistical neighbours), each with its year and source."""
+def benchmarks_load(*, rows: list[dict], file_name: str, by: User | None = None) -> int:
+    """Add or replace comparator figures (England, region, statistical neighbours), each with its year and source.
+
+    The upload is the audited record: it lists every figure it added and every one it changed.
+    """
     with transaction.atomic():
+        stored = {
+            (b.indicator_id, b.geography, b.period_label): b
+            for b in Benchmark.objects.filter(indicator_id__in={row["indicator_id"] for row in rows})
+        }
+        new, changed = [], []
+        for row in rows:
+            figure = f"{row['geography']} {row['indicator_id']} {row['period']}"
+            before = stored.get((row["indicator_id"], row["geography"], row["period"]))
+            if before is None:
+                new.append(f"{figure}: {row['value']}")
+            elif (before.value, before.source) != (row["value"], row["source"]):
+                changed.append(f"{figure}: {before.value} → {row['value']} ({row['source']})")
+        upload = BenchmarkUpload.objects.create(
+            file_name=file_name, uploaded_by=by, figure_count=len(rows), new_figures=new, changed_figures=changed
+        )
         for row in rows:
             Benchmark.objects.update_or_create(
                 indicator_id=row["indicator_id"],
                 geography=row["geography"],
                 period_label=row["period"],
-                defaults={"value": row["value"], "source": row["source"]},
+                defaults={"value": row["value"], "source": row["source"], "upload": upload},
             )
     return len(rows)
 

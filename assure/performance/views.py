@@ -808,7 +808,7 @@ def benchmark_upload(request):
         form,
         title="Upload benchmark figures",
         back_url=reverse("performance:benchmark-list"),
-        run=lambda data: services.benchmarks_load(rows=form.rows),
+        run=lambda data: services.benchmarks_load(rows=form.rows, file_name=data["file"].name, by=request.user),
         success_url=reverse("performance:benchmark-list"),
         success_message=lambda count: f"Loaded {count} benchmark figures.",
     )

@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from assure.core.audit import AuditedModel
+from assure.core.audit import AuditedModel, Sentence
 from assure.core.models import Agency, Partnership, Priority, ReportingYear
 from assure.core.permissions import Area
 from assure.core.workdays import working_days_between
@@ -84,6 +84,7 @@ class Course(AuditedModel):
     """One dated run of a module."""
 
     permission_area = Area.TRAINING
+    audit_sentences = (Sentence("cancelled {record}", field="status", to=CourseStatus.CANCELLED),)
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="courses")
     edition = models.CharField(
@@ -190,6 +191,7 @@ class Booking(AuditedModel):
     access_logged = True
     agency_path = "agency"
     owner_path = "delegate"
+    audit_sentences = (Sentence("cancelled {record}", field="status", to=BookingStatus.CANCELLED),)
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="bookings")
     delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_bookings")

@@ -9,6 +9,7 @@ def test_the_production_deploy_check_reports_no_warnings(tmp_path):
         "ASSURE_ENV": "production",
         "SECRET_KEY": "x" * 20 + "a-long-random-looking-secret-for-the-check-only-0123456789",
         "ASSURE_PSEUDONYMISATION_KEY": "another-test-only-key",
+        "ASSURE_AUDIT_KEY": "an-audit-key-for-the-check-only",
         "ALLOWED_HOSTS": "assure.example.org",
         # Never connected to: the checks read the configuration only.
         "DATABASE_URL": "postgres://assure@127.0.0.1:9/assure",

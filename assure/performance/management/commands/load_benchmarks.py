@@ -22,5 +22,5 @@ class Command(BaseCommand):
             for r in england_benchmarks()
         ]
         with acting_as(None, "command: assure load_benchmarks"):
-            count = benchmarks_load(rows=rows)
+            count = benchmarks_load(rows=rows, file_name="England figures shipped with Assure")
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} England benchmark figures."))
