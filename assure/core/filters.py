@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .forms import DateField
 from .models import AccessLogEntry, Agency, AuditEntry, RoleAssignment, Sector, User
-from .permissions import Role
+from .permissions import Role, hidden_record_types
 from .sentences import record_type_choices, record_type_labels
 
 
@@ -82,7 +82,13 @@ class _PersonAndRecordType(_DateRange):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["record_type"].extra["choices"] = record_type_choices(audited_only=self.audited_only)
+        # A compartment's record types are not even named to people outside it.
+        hidden = hidden_record_types(self.request.user) if self.request is not None else frozenset()
+        self.filters["record_type"].extra["choices"] = [
+            (slug, name)
+            for slug, name in record_type_choices(audited_only=self.audited_only)
+            if not hidden.intersection(record_type_labels(slug, audited_only=self.audited_only))
+        ]
 
     def filter_record_type(self, queryset, name, value):
         return queryset.filter(record_type__in=record_type_labels(value, audited_only=self.audited_only))

@@ -30,6 +30,8 @@ ACCESS_VERBS = {
     AccessLogEntry.Event.SIGN_IN_FAILED: "failed to sign in",
     AccessLogEntry.Event.SIGN_OUT: "signed out",
     AccessLogEntry.Event.LOCKED_OUT: "was locked out after repeated failed sign-ins",
+    AccessLogEntry.Event.REFUSED: "was refused",
+    AccessLogEntry.Event.VIEW_SHARED: "viewed, through a share,",
 }
 
 

@@ -13,6 +13,7 @@ class Extract(AuditedModel):
     """An uploaded file of child-level data, and what its import found."""
 
     permission_area = Area.CHILD_LEVEL
+    access_logged = True
     audit_sentences = (Sentence("uploaded {record}", action="create"),)
 
     class Kind(models.TextChoices):

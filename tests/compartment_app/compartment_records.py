@@ -21,7 +21,7 @@ def concern_urls(concern):
         reverse("compartment:concern-detail", args=[concern.pk]),
         reverse("compartment:concern-edit", args=[concern.pk]),
         reverse("compartment:concern-shares", args=[concern.pk]),
-        reverse("core:record-history", args=[concern._meta.label, concern.pk]),
+        reverse("core:record-history", args=[concern.record_type_slug(), concern.pk]),
     ]
 
 

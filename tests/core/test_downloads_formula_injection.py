@@ -39,18 +39,19 @@ def formula_fields(response) -> list[str]:
     return [field for row in rows for field in row if "HYPERLINK" in field]
 
 
-def assert_safe(client, url, params=None):
+def assert_safe(client, url, params=None, *, leading=True):
+    """The typed text comes back as text; ``leading``: some cell begins with it (the audit trail puts it mid-sentence)."""
     excel = client.get(url, {**(params or {}), "export": "xlsx"})
     cells = formula_cells(excel)
     assert cells, "the download holds the typed text"
     assert all(cell.data_type == "s" for cell in cells), [(c.coordinate, c.data_type) for c in cells]
-    assert any(cell.value.startswith(FORMULA) for cell in cells)
+    assert not leading or any(cell.value.startswith(FORMULA) for cell in cells)
 
     fields = formula_fields(client.get(url, {**(params or {}), "export": "csv"}))
     assert fields, "the download holds the typed text"
     # A field holding the text further in (“Test Police (=HYPERLINK…)”) is not a formula; one starting with it is escaped.
     assert all(field.startswith(f"'{FORMULA}") or not field.startswith("=") for field in fields), fields
-    assert any(field.startswith(f"'{FORMULA}") for field in fields)
+    assert not leading or any(field.startswith(f"'{FORMULA}") for field in fields)
 
 
 def test_an_actions_text_in_the_action_register(admin_client, police):
@@ -61,7 +62,7 @@ def test_an_actions_text_in_the_action_register(admin_client, police):
 def test_a_persons_name_in_the_people_list_and_the_audit_trail(admin_client, make_person, police):
     make_person(Role.PRACTITIONER, police, full_name=FORMULA)
     assert_safe(admin_client, reverse("core:person-list"))
-    assert_safe(admin_client, reverse("core:audit-trail"))
+    assert_safe(admin_client, reverse("core:audit-trail"), leading=False)
 
 
 @pytest.fixture

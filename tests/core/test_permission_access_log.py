@@ -48,7 +48,7 @@ def test_opening_a_sensitive_record_writes_one_view_entry(admin_client, admin_us
 
 def test_a_records_history_is_logged_once(admin_client, make_person, police):
     person = make_person(Role.PRACTITIONER, police)
-    assert admin_client.get(reverse("core:record-history", args=["core.User", person.pk])).status_code == 200
+    assert admin_client.get(reverse("core:record-history", args=["person", person.pk])).status_code == 200
     [entry] = AccessLogEntry.objects.filter(event=AccessLogEntry.Event.VIEW)
     assert entry.object_repr == f"History of {person}"
 

@@ -62,7 +62,7 @@ def test_a_share_opens_one_record_read_only_and_every_view_is_logged(lado, offic
         reverse("compartment:concern-shares", args=[shared.pk]),
         reverse("compartment:concern-list"),
         reverse("compartment:concern-list") + "?export=csv",
-        reverse("core:record-history", args=["compartment_app.Concern", shared.pk]),
+        reverse("core:record-history", args=[shared.record_type_slug(), shared.pk]),
     ]:
         assert client.get(url).status_code == 404, url
 
