@@ -28,7 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def isolated_settings(settings, tmp_path):
     """Background tasks run at once, and files (uploads, Parquet data) go to the test's own folder."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.VAR_DIR = tmp_path / "var"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,20 +1,54 @@
-"""Reads of the action register shared by views, services and other apps."""
+"""Reads of the action register shared by views, services and other apps.
+
+Every page that lists actions (the register, an inspection, an audit, a review) reads them through
+``visible_actions`` or ``actions_for_sources``, which keep to what the person may see: an agency lead sees
+their own agency's actions beside a partnership-wide inspection, and nothing of another agency's.
+"""
 
 from collections import Counter
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
+
 from assure.core.models import Partnership, RoleAssignment
-from assure.core.permissions import Role
+from assure.core.permissions import Action as Permission
+from assure.core.permissions import Role, scoped
 
 from .models import Action, Status
 
 
 def register(partnership: Partnership, today: date | None = None):
+    """Every action of the partnership, with its derived status; scope it before showing it to anyone."""
     return (
         Action.objects.filter(partnership=partnership)
         .with_status(today)
         .select_related("agency", "owner", "priority", "source_type")
     )
+
+
+def visible_actions(*, user, partnership: Partnership | None = None, today: date | None = None):
+    """The actions ``user`` may see, with their derived status."""
+    return scoped(register(partnership or Partnership.current(), today), user, Permission.VIEW)
+
+
+def actions_for_sources(sources, *, user, today: date | None = None) -> dict[int, list[Action]]:
+    """The actions ``user`` may see that come from any of ``sources`` (records of one model), by source pk."""
+    sources = list(sources)
+    if not sources:
+        return {}
+    by_source: dict[int, list[Action]] = {}
+    found = visible_actions(user=user, today=today).filter(
+        source_type=ContentType.objects.get_for_model(sources[0]), source_id__in=[source.pk for source in sources]
+    )
+    for action in found.order_by("due_date", "pk"):
+        by_source.setdefault(action.source_id, []).append(action)
+    return by_source
+
+
+def actions_from_source(source):
+    """Every action that comes from ``source``, whoever owns it: for workflows (one action per standard), never
+    for showing to a person."""
+    return Action.objects.for_source(source).order_by("pk")
 
 
 def overdue_actions(*, today: date):

@@ -59,7 +59,7 @@ def _table(request, actions, name):
 
 @permission_required(Area.ACTIONS)
 def action_list(request):
-    actions = scoped(selectors.register(Partnership.current()), request.user)
+    actions = selectors.visible_actions(user=request.user)
     table = _table(request, actions, "action-register")
     return list_page(
         request,
@@ -75,9 +75,7 @@ def action_list(request):
 def my_actions(request):
     """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
     agency_ids = reach(request.user, Area.ACTIONS, Permission.EDIT).agency_ids
-    actions = scoped(selectors.register(Partnership.current()), request.user).filter(
-        Q(agency__in=agency_ids) | Q(owner=request.user)
-    )
+    actions = selectors.visible_actions(user=request.user).filter(Q(agency__in=agency_ids) | Q(owner=request.user))
     table = _table(request, actions, "my-actions")
     return list_page(request, table, "actions/my_actions.html", Area.ACTIONS, counts=selectors.status_counts(actions))
 

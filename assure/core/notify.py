@@ -1,11 +1,24 @@
-"""Every email Assure sends goes through ``notify``: after the transaction commits, with an absolute link.
+"""Every email Assure sends goes through ``notify``: after the transaction commits, through the ``mail`` queue,
+with an absolute link.
 
-Callers say who, what and where to go; this module decides how the message travels.
+Callers say who, what and where to go; this module decides how the message travels. It is the only module
+that imports ``django.core.mail`` (a test holds every other module to that). Subjects and bodies name no
+child and no adult a record is about: they say what needs doing and link to the page that shows it, behind
+sign-in.
 """
+
+import contextvars
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django_tasks import task
+
+MAIL_QUEUE = "mail"
+
+_held_back: contextvars.ContextVar[bool] = contextvars.ContextVar("assure_emails_held_back", default=False)
 
 
 def absolute_url(path: str) -> str:
@@ -16,12 +29,35 @@ def absolute_url(path: str) -> str:
 def notify(*, to, subject: str, body: str, path: str | None = None) -> None:
     """Email ``to`` (addresses or people) once the current transaction commits; never if it rolls back.
 
-    ``path`` is a page in Assure the message links to. A failing send never undoes or cancels other work.
+    ``path`` is a page in Assure the message links to. The message is queued on the ``mail`` queue, so a slow
+    mail server holds up no page and no import; a failing send never undoes or cancels other work.
     """
     recipients = sorted({getattr(person, "email", person) for person in to if getattr(person, "email", person)})
-    if not recipients:
+    if not recipients or _held_back.get():
         return
     text = f"{body}\n\nOpen it in Assure: {absolute_url(path)}\n" if path else body
     transaction.on_commit(
-        lambda: send_mail(f"[Assure] {subject}", text, None, recipients, fail_silently=True), robust=True
+        lambda: send_email.enqueue(recipients=recipients, subject=f"[Assure] {subject}", text=text), robust=True
     )
+
+
+@contextmanager
+def emails_held_back():
+    """Send nothing from inside the block: the demo replays a partnership's history through the workflows, and
+    nobody is told about events years ago."""
+    token = _held_back.set(True)
+    try:
+        yield
+    finally:
+        _held_back.reset(token)
+
+
+def email_body(template: str, context: dict) -> str:
+    """The plain-text body of an email, from a ``.txt`` template (written with autoescape off)."""
+    return render_to_string(template, context).strip()
+
+
+@task(queue_name=MAIL_QUEUE)
+def send_email(*, recipients: list[str], subject: str, text: str) -> int:
+    """Send one message. A failure fails this task alone: the worker records it, and other work goes on."""
+    return send_mail(subject, text, None, recipients)

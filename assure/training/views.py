@@ -77,10 +77,6 @@ def agency_or_404(user, pk, action=Action.VIEW) -> Agency:
     raise Http404("No agency matches the given query.")
 
 
-def base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @permission_required(Area.TRAINING)
 def programme(request):
     table = Table(
@@ -231,7 +227,6 @@ def _book(request, course, form, *, delegate, title):
                 service=form.cleaned_data["service"],
                 manager_email=form.cleaned_data["manager_email"],
                 join_waiting_list=request.POST.get("waiting_list") == "yes",
-                base_url=base_url(request),
             )
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
@@ -270,9 +265,7 @@ def course_register(request, pk):
     form = RegisterForm(request.POST or None, bookings=bookings.order_by("delegate__full_name"))
     if request.method == "POST" and form.is_valid():
         try:
-            services.attendance_record(
-                course=course, attendance=form.marks(), by=request.user, base_url=base_url(request)
-            )
+            services.attendance_record(course=course, attendance=form.marks(), by=request.user)
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
         else:

@@ -2,12 +2,13 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from assure.actions.selectors import actions_for_sources
 from assure.core.access import log_access
 from assure.core.models import Partnership
 from assure.core.pages import form_page, service_form_page
 from assure.core.permissions import Action, Area, can, get_scoped_object_or_404, permission_required, scoped
 
-from .. import selectors, services
+from .. import services
 from ..forms import (
     AuditedCaseForm,
     CaseAgencyAssignForm,
@@ -70,7 +71,7 @@ def programme_detail(request, pk):
             "strengths": programme.findings.filter(kind=FindingKind.STRENGTH),
             "improvements": programme.findings.filter(kind=FindingKind.IMPROVEMENT),
             "recommendations": recommendations,
-            "actions": selectors.actions_for(recommendations),
+            "actions": actions_for_sources(recommendations, user=request.user),
             "can_edit": can(request.user, Area.AUDITS, Action.APPROVE),
         },
     )
