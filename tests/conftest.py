@@ -28,7 +28,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def isolated_settings(settings, tmp_path):
     """Background tasks run at once, and files (uploads, Parquet data) go to the test's own folder."""
-    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     settings.VAR_DIR = tmp_path / "var"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -88,3 +90,9 @@ def admin_user(make_person, council):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def database_queues(settings):
+    """Background tasks wait in the database, as in production, until a test runs their queue (tests/task_queues.py)."""
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}}
