@@ -43,3 +43,13 @@ def test_the_cron_command_runs_the_reminders(police, make_person, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_action_reminders", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1
+
+
+def test_reminders_say_which_action_but_not_what_it_says(make_person, police, django_capture_on_commit_callbacks):
+    make_person(Role.AGENCY_LEAD, police)
+    overdue = action(police, due_date=date(2020, 3, 1), text="Visit Jamie Smith's family with the health visitor.")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_action_reminders(today=date(2020, 3, 5))
+    [message] = mail.outbox
+    assert overdue.reference in message.subject and overdue.get_absolute_url() in message.body
+    assert "Jamie" not in message.subject + message.body
