@@ -9,14 +9,19 @@ sign-in.
 
 import contextvars
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 MAIL_QUEUE = "mail"
+# A send takes seconds; one still running after this long lost its worker.
+SEND_STALLED_AFTER = timedelta(minutes=20)
 
 _held_back: contextvars.ContextVar[bool] = contextvars.ContextVar("assure_emails_held_back", default=False)
 
@@ -61,3 +66,20 @@ def email_body(template: str, context: dict) -> str:
 def send_email(*, recipients: list[str], subject: str, text: str) -> int:
     """Send one message. A failure fails this task alone: the worker records it, and other work goes on."""
     return send_mail(subject, text, None, recipients)
+
+
+class WorkerStopped(Exception):
+    """The worker sending a message stopped before it finished."""
+
+
+def sends_recover_stalled(*, now: datetime | None = None) -> int:
+    """Mark failed every send whose worker stopped mid-way, so it shows as failed rather than sending for ever."""
+    now = now or timezone.now()
+    stalled = DBTaskResult.objects.filter(
+        queue_name=MAIL_QUEUE, status=TaskResultStatus.RUNNING, started_at__lt=now - SEND_STALLED_AFTER
+    )
+    count = 0
+    for result in stalled:
+        result.set_failed(WorkerStopped("The worker sending this message stopped before it finished."))
+        count += 1
+    return count

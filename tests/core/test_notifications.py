@@ -1,9 +1,14 @@
 """core.notify: every email after commit, on the mail queue, with absolute links; a failing send cancels nothing."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -109,3 +114,24 @@ def test_the_demo_replaying_history_emails_nobody(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True) as callbacks, emails_held_back():
         notify(to=["delegate0001@demo.example"], subject="Evaluation: Module 1", body="Rate the course.")
     assert callbacks == [] and mail.outbox == []
+
+
+def test_a_send_whose_worker_stopped_is_marked_failed(database_queues, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(to=["lead@police.example"], subject="Overdue action A1", body="Please update it.")
+        notify(to=["admin@council.example"], subject="Return to check", body="Check it.")
+    stopped, sending = DBTaskResult.objects.order_by("enqueued_at")
+    for result in (stopped, sending):
+        result.claim("a-worker-that-died")
+    DBTaskResult.objects.filter(pk=stopped.pk).update(
+        started_at=timezone.now() - notify_module.SEND_STALLED_AFTER - timedelta(minutes=1)
+    )
+
+    out = StringIO()
+    call_command("recover_stalled_jobs", stdout=out)
+
+    assert "Jobs marked failed: 0. Emails marked failed: 1." in out.getvalue()
+    stopped.refresh_from_db()
+    sending.refresh_from_db()
+    assert (stopped.status, sending.status) == (TaskResultStatus.FAILED, TaskResultStatus.RUNNING)
+    assert "stopped before it finished" in stopped.traceback
