@@ -181,6 +181,8 @@ def _queue_again(job: Job, stage: str) -> Job:
 
 def visible_jobs(user):
     """The jobs ``user`` may follow: those they started, and every job of a kind whose area they may view."""
+    if not getattr(user, "is_authenticated", False):
+        return Job.objects.none()
     kinds = [kind for kind, area in Job.KIND_AREAS.items() if can(user, area, Action.VIEW)]
     return Job.objects.filter(Q(started_by=user.pk) | Q(kind__in=kinds)).select_related("started_by")
 
