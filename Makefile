@@ -6,6 +6,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 CSS := assure/core/static/dist/assure.css
+# Where `make run` serves Assure.
+ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: run test install install-dev assets system-packages chromium clean
 
@@ -45,12 +47,17 @@ system-packages:
 chromium:
 	$(call apt_install,$(TEST_PACKAGES))
 
+# One background worker per queue beside the web server: `mail` (every email) and `heavy` (imports, indicator
+# runs, validation, report rendering). Ctrl+C stops the server, and the workers stop with it.
 run: export ASSURE_ENV ?= demo
 run: install system-packages
 	$(BIN)/assure migrate --no-input
 	$(BIN)/assure demo --if-empty
-	@echo "Assure is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/assure runserver 127.0.0.1:8000
+	@echo "Assure is starting on http://$(ADDRESS) with its mail and heavy workers (Ctrl+C to stop)"
+	@trap 'kill $$mail $$heavy 2>/dev/null; wait $$mail $$heavy 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/assure db_worker --queue-name mail & mail=$$!; \
+	$(BIN)/assure db_worker --queue-name heavy & heavy=$$!; \
+	$(BIN)/assure runserver $(ADDRESS)
 
 test: install-dev chromium
 	$(BIN)/pytest

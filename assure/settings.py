@@ -300,15 +300,10 @@ ASSURE_BASE_URL = os.environ.get("ASSURE_BASE_URL", "http://127.0.0.1:8000").rst
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "assure@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Production queues background work for `assure db_worker`; a demo or developer's machine runs it at once.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "ASSURE_TASK_BACKEND",
-            "django_tasks_db.DatabaseBackend" if PRODUCTION else "django_tasks.backends.immediate.ImmediateBackend",
-        )
-    }
-}
+# Background work waits in the database for `assure db_worker`, one worker per queue: `mail` for every email,
+# `heavy` for imports, indicator runs, validation and report rendering, so a long import never delays a
+# password-reset email. Only the test suite runs tasks at once (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail", "heavy"]}}
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,12 @@
 """Every record that belongs to an agency, for the cross-agency access test.
 
 Each app's tests register their record types in ``tests/<app>/agency_records.py``:
-how to make a record owned by an agency, and every page that shows or changes it.
+how to make a record owned by an agency, every page that shows or changes it, and every
+page that lists it among others (with what would give it away there).
 ``tests/core/test_cross_agency_access.py`` then proves, for each, that an agency lead
-gets 404 for another agency's record and can open their own, and fails if a model
-that belongs to agencies has not been registered.
+gets 404 for another agency's record and can open their own, sees their own in every list
+and nothing of another agency's, and fails if a model that belongs to agencies has not
+been registered.
 """
 
 import importlib
@@ -23,13 +25,15 @@ class AgencyScopedRecord:
     model: type
     make: Callable  # (agency, make_person) -> record owned by agency
     urls: Callable  # record -> [url, ...] of the pages that show or change it
+    # record -> [(url, [text, ...]), ...]: pages listing it among others' records, and the texts that would show it
+    listed_on: Callable | None = None
 
 
 REGISTRY: list[AgencyScopedRecord] = []
 
 
-def register(model, *, make, urls):
-    REGISTRY.append(AgencyScopedRecord(model, make, urls))
+def register(model, *, make, urls, listed_on=None):
+    REGISTRY.append(AgencyScopedRecord(model, make, urls, listed_on))
 
 
 def load_registrations() -> list[AgencyScopedRecord]:

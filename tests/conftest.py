@@ -1,6 +1,7 @@
 import importlib
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from assure.core.models import Agency, Partnership, ReportingYear, RoleAssignment, Sector, User
@@ -9,6 +10,11 @@ from assure.core.permissions import Role
 PASSWORD = "a-long-test-password-2020"
 
 append_only = importlib.import_module("assure.core.migrations.0004_audit_sealed_trail")
+
+# Tests run background tasks at once, on the queues production has.
+IMMEDIATE_TASKS = {
+    "default": {**django_settings.TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+}
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def isolated_settings(settings, tmp_path):
     """Background tasks run at once, passwords hash cheaply, and files (uploads, Parquet data) go to the test's own folder."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
     settings.VAR_DIR = tmp_path / "var"
     settings.STORAGES = {
@@ -87,3 +93,9 @@ def admin_user(make_person, council):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def database_queues(settings):
+    """Background tasks wait in the database, as in production, until a test runs their queue (tests/task_queues.py)."""
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}}

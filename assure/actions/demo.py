@@ -1,5 +1,6 @@
 """Demo actions from the 2020-21 strategic plan and case reviews, dated from the day the demo is loaded so the register
 shows every status. Audits, inspections and the peer review add their own actions (assure/audits/demo.py).
+Every action is made and progressed through the register's services, as of the day each step happened.
 Matched on the action's text, so loading twice changes nothing.
 """
 
@@ -7,9 +8,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from assure.core.models import Agency, Priority
+from assure.core.models import Agency, Priority, User
+from assure.core.permissions import Role
 
-from .models import Action, ActionUpdate, SourceKind
+from .models import Action, SourceKind
+from .services import action_create_from_source, action_progress_record
+
+# The plan's actions were agreed this many days before the demo is loaded, before any progress on them.
+AGREED_DAYS_AGO = 90
 
 # (text, agency, priority slug, due in days from today, days ago of the latest progress, or None)
 STRATEGIC_PLAN = [
@@ -78,22 +84,26 @@ def load_for(partnership) -> None:
     today = timezone.localdate()
     agencies = {agency.name: agency for agency in Agency.objects.filter(partnership=partnership)}
     priorities = {priority.slug: priority for priority in Priority.objects.filter(partnership=partnership)}
+    # The business manager records the progress task groups report.
+    manager = User.objects.filter(role_assignments__role=Role.PARTNERSHIP_ADMIN, is_demo_account=True).first()
     rows = [(SourceKind.STRATEGIC_PLAN, "Strategic plan 2020-21", *row) for row in STRATEGIC_PLAN] + REVIEWS
     for source_kind, source_label, text, agency_name, slug, due_in, updated_ago in rows:
         if Action.objects.filter(partnership=partnership, text=text).exists():
             continue
-        action = Action.objects.create(
-            partnership=partnership,
-            text=text,
+        action = action_create_from_source(
+            source=None,
             source_kind=source_kind,
             source_label=source_label,
+            text=text,
             agency=agencies[agency_name],
             priority=priorities[slug],
             due_date=today + timedelta(days=due_in),
+            today=today - timedelta(days=AGREED_DAYS_AGO),
         )
         if updated_ago is not None:
-            ActionUpdate.objects.create(
+            action_progress_record(
                 action=action,
-                date=today - timedelta(days=updated_ago),
+                by=manager,
                 text="Work under way; the task group reviewed progress at its last meeting.",
+                today=today - timedelta(days=updated_ago),
             )

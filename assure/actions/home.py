@@ -15,7 +15,9 @@ def _count(request, query: dict, actions) -> int:
 
 def answerable(request, *, today):
     """An agency lead's (or an action owner's) actions overdue and due soon, on "My actions"."""
-    if not can(request.user, Area.ACTIONS, Permission.EDIT) or is_partnership_wide(request.user, Area.ACTIONS, Permission.EDIT):
+    if not can(request.user, Area.ACTIONS, Permission.EDIT) or is_partnership_wide(
+        request.user, Area.ACTIONS, Permission.EDIT
+    ):
         return []
     actions = selectors.answerable_by(request.user, Partnership.current())
     overdue, soon = {"status": Status.OVERDUE}, {"due": "soon"}

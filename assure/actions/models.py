@@ -148,7 +148,12 @@ class Action(AuditedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | ~Q(closure_evidence=""), name="closed_action_has_evidence"
-            )
+            ),
+            # Only a person approves a closure: the register's services cannot close an action otherwise.
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closure_approved_by__isnull=False),
+                name="closed_action_has_approver",
+            ),
         ]
 
     def __str__(self):

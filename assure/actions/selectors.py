@@ -1,19 +1,26 @@
-"""Reads of the action register shared by views, services and other apps."""
+"""Reads of the action register shared by views, services and other apps.
+
+Every page that lists actions (the register, an inspection, an audit, a review) reads them through
+``visible_actions`` or ``actions_for_sources``, which keep to what the person may see: an agency lead sees
+their own agency's actions beside a partnership-wide inspection, and nothing of another agency's.
+"""
 
 from collections import Counter
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
 from assure.core.models import Partnership, RoleAssignment
 from assure.core.permissions import Action as Permission
-from assure.core.permissions import Area, Role, reach, scoped
+from assure.core.permissions import Area, Role, agencies_for, scoped
 
 from .models import AT_RISK_DUE_WITHIN, Action, Status
 
 
 def register(partnership: Partnership, today: date | None = None):
+    """Every action of the partnership, with its derived status; scope it before showing it to anyone."""
     return (
         Action.objects.filter(partnership=partnership)
         .with_status(today)
@@ -21,10 +28,36 @@ def register(partnership: Partnership, today: date | None = None):
     )
 
 
+def visible_actions(*, user, partnership: Partnership | None = None, today: date | None = None):
+    """The actions ``user`` may see, with their derived status."""
+    return scoped(register(partnership or Partnership.current(), today), user, Permission.VIEW)
+
+
+def actions_for_sources(sources, *, user, today: date | None = None) -> dict[int, list[Action]]:
+    """The actions ``user`` may see that come from any of ``sources`` (records of one model), by source pk."""
+    sources = list(sources)
+    if not sources:
+        return {}
+    by_source: dict[int, list[Action]] = {}
+    found = visible_actions(user=user, today=today).filter(
+        source_type=ContentType.objects.get_for_model(sources[0]), source_id__in=[source.pk for source in sources]
+    )
+    for action in found.order_by("due_date", "pk"):
+        by_source.setdefault(action.source_id, []).append(action)
+    return by_source
+
+
+def actions_from_source(source):
+    """Every action that comes from ``source``, whoever owns it: for workflows (one action per standard), never
+    for showing to a person."""
+    return Action.objects.for_source(source).order_by("pk")
+
+
 def answerable_by(user, partnership: Partnership):
     """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
-    agency_ids = reach(user, Area.ACTIONS, Permission.EDIT).agency_ids
-    return scoped(register(partnership), user).filter(Q(agency__in=agency_ids) | Q(owner=user))
+    return visible_actions(user=user, partnership=partnership).filter(
+        Q(agency__in=agencies_for(user, Area.ACTIONS, Permission.EDIT)) | Q(owner=user)
+    )
 
 
 def due_soon(actions, today: date | None = None):

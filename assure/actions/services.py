@@ -1,15 +1,15 @@
-"""Workflows on the action register. Other apps create actions only through ``action_create_from_source``."""
+"""Workflows on the action register. Other apps create, progress and close actions only through these services,
+and read them through ``selectors``. Each workflow takes ``today`` (the real date by default), so the demo can
+run it as of its historic dates."""
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from assure.core.models import Agency, Priority, User
+from assure.core.notify import notify
 
 from . import selectors
 from .models import ESCALATE_AFTER_OVERDUE, REMIND_EVERY, Action, ActionUpdate, SourceKind
@@ -26,11 +26,13 @@ def action_create_from_source(
     source_label: str = "",
     owner: User | None = None,
     priority: Priority | None = None,
+    today: date | None = None,
 ) -> Action:
     """Add an action to the register, linked back to the record it comes from.
 
-    ``source`` is any record (a Section 11 answer, a recommendation…); its class's
-    ``action_source_kind`` and ``str()`` give the source kind and label unless they are passed.
+    ``source`` is any record (a Section 11 answer, a recommendation…), or None for an action with no record
+    behind it (a strategic plan's); its class's ``action_source_kind`` and ``str()`` give the source kind and
+    label unless they are passed.
     """
     action = Action(
         partnership=agency.partnership,
@@ -42,6 +44,7 @@ def action_create_from_source(
         owner=owner,
         priority=priority,
         due_date=due_date,
+        created_on=today or timezone.localdate(),
     )
     action.full_clean()
     action.save()
@@ -49,10 +52,25 @@ def action_create_from_source(
 
 
 @transaction.atomic
-def action_request_closure(*, action: Action, by: User, evidence: str) -> Action:
+def action_progress_record(
+    *, action: Action, by: User | None, text: str, evidence_of_impact: str = "", today: date | None = None
+) -> ActionUpdate:
+    """Record progress on an open action, with the difference it has made."""
+    if action.closed_on:
+        raise ValidationError("This action is closed, so no more progress can be recorded on it.")
+    update = ActionUpdate(
+        action=action, by=by, date=today or timezone.localdate(), text=text, evidence_of_impact=evidence_of_impact
+    )
+    update.full_clean()
+    update.save()
+    return update
+
+
+@transaction.atomic
+def action_request_closure(*, action: Action, by: User, evidence: str, today: date | None = None) -> Action:
     if not evidence.strip():
         raise ValidationError({"evidence": "Enter the evidence that the action is complete."})
-    action.closure_requested_on = timezone.localdate()
+    action.closure_requested_on = today or timezone.localdate()
     action.closure_requested_by = by
     action.closure_evidence = evidence.strip()
     action.save()
@@ -60,19 +78,23 @@ def action_request_closure(*, action: Action, by: User, evidence: str) -> Action
 
 
 @transaction.atomic
-def action_approve_closure(*, action: Action, by: User) -> Action:
+def action_approve_closure(*, action: Action, by: User, today: date | None = None) -> Action:
     if not action.closure_requested_on:
         raise ValidationError("Only an action whose owner has asked to close it, with evidence, can be closed.")
-    action.closed_on = timezone.localdate()
+    if by is None:
+        raise ValidationError("A closure is approved by a person: the partnership admin who approves it.")
+    action.closed_on = today or timezone.localdate()
     action.closure_approved_by = by
     action.save()
     return action
 
 
 @transaction.atomic
-def action_return_for_more_work(*, action: Action, by: User, reason: str) -> Action:
+def action_return_for_more_work(*, action: Action, by: User, reason: str, today: date | None = None) -> Action:
     """Refuse a closure request: the action goes back to its owner, and the reason is recorded as an update."""
-    ActionUpdate.objects.create(action=action, by=by, text=f"Closure not approved: {reason}")
+    ActionUpdate.objects.create(
+        action=action, by=by, date=today or timezone.localdate(), text=f"Closure not approved: {reason}"
+    )
     action.closure_requested_on = None
     action.closure_requested_by = None
     action.closure_evidence = ""
@@ -81,15 +103,16 @@ def action_return_for_more_work(*, action: Action, by: User, reason: str) -> Act
 
 
 @transaction.atomic
-def action_escalate(*, action: Action, note: str, on: date | None = None) -> Action:
-    action.escalated_on = on or timezone.localdate()
+def action_escalate(*, action: Action, note: str, today: date | None = None) -> Action:
+    action.escalated_on = today or timezone.localdate()
     action.escalation_note = note
     action.save()
-    _email(
-        selectors.business_unit_emails(action.partnership),
-        f"Escalated: overdue action {action.reference}",
-        f"{action.text}\n\nOwner: {action.owner or action.agency}\nDue: {action.due_date:%d/%m/%Y}\n{note}",
-        action,
+    notify(
+        to=selectors.business_unit_emails(action.partnership),
+        subject=f"Escalated: overdue action {action.reference}",
+        body=f"Action {action.reference} ({action.source_label}), owned by {action.agency}, was due on "
+        f"{action.due_date:%-d %B %Y}. It has been escalated to the business unit.",
+        path=action.get_absolute_url(),
     )
     return action
 
@@ -98,7 +121,7 @@ def send_action_reminders(*, today: date | None = None) -> tuple[int, int]:
     """Remind the owners of overdue actions (at most weekly) and escalate long-overdue ones.
 
     Returns (reminders sent, actions escalated). Each action is handled in its own transaction,
-    so one bad address does not undo the reminders already sent.
+    so a fault with one action does not undo the reminders already recorded.
     """
     today = today or timezone.localdate()
     reminded = escalated = 0
@@ -107,12 +130,13 @@ def send_action_reminders(*, today: date | None = None) -> tuple[int, int]:
             if action.last_reminded_on is None or action.last_reminded_on <= today - REMIND_EVERY:
                 recipients = selectors.answerable_emails(action)
                 if recipients:
-                    _email(
-                        recipients,
-                        f"Overdue action {action.reference}: please update it",
-                        f"{action.text}\n\nIt was due on {action.due_date:%d/%m/%Y} "
-                        f"({action.days_overdue(today)} days ago). Record progress, or ask to close it with evidence.",
-                        action,
+                    notify(
+                        to=recipients,
+                        subject=f"Overdue action {action.reference}: please update it",
+                        body=f"Action {action.reference} ({action.source_label}) was due on "
+                        f"{action.due_date:%-d %B %Y}, {action.days_overdue(today)} days ago. "
+                        "Record progress, or ask to close it with evidence.",
+                        path=action.get_absolute_url(),
                     )
                     action.last_reminded_on = today
                     action.save()
@@ -120,16 +144,8 @@ def send_action_reminders(*, today: date | None = None) -> tuple[int, int]:
             if action.escalated_on is None and action.due_date <= today - ESCALATE_AFTER_OVERDUE:
                 action_escalate(
                     action=action,
-                    on=today,
+                    today=today,
                     note=f"More than {ESCALATE_AFTER_OVERDUE.days} days overdue without closure.",
                 )
                 escalated += 1
     return reminded, escalated
-
-
-def _email(recipients: list[str], subject: str, body: str, action: Action) -> None:
-    if not recipients:
-        return
-    # Links are relative unless the deployment names its address (ASSURE_BASE_URL, not yet a setting).
-    link = getattr(settings, "ASSURE_BASE_URL", "") + reverse("actions:action-detail", args=[action.pk])
-    send_mail(subject, f"{body}\n\nOpen the action in Assure: {link}\n", None, recipients)

@@ -15,7 +15,6 @@ from assure.core.permissions import (
     get_scoped_object_or_404,
     may,
     permission_required,
-    scoped,
 )
 from assure.core.tables import Column, Table
 
@@ -57,7 +56,7 @@ def _table(request, actions, name):
 
 @permission_required(Area.ACTIONS)
 def action_list(request):
-    actions = scoped(selectors.register(Partnership.current()), request.user)
+    actions = selectors.visible_actions(user=request.user)
     table = _table(request, actions, "action-register")
     return list_page(
         request,

@@ -5,13 +5,16 @@ The 2018-19 Section 11 round and its 2019-20 progress update reproduce the repor
 3 moved to Good or Outstanding, 6 to Requires improvement and 2 stayed Inadequate (standards
 7.5 and 8.6); of the 50, 31 moved to Good or Outstanding, 17 stayed and 2 were found not
 relevant. Which agency held which rating is the demo's invention; the totals are the report's.
-Records are matched on natural keys, so loading twice changes nothing.
+Where a workflow exists (submitting, moderating, recording returns and audits, actions and their progress) the
+demo runs it through the services, as of the day it happened. Records are matched on natural keys, so loading
+twice changes nothing.
 """
 
 import random
 from datetime import date
 
-from assure.actions.models import Action, ActionUpdate
+from assure.actions.selectors import actions_from_source
+from assure.actions.services import action_approve_closure, action_progress_record, action_request_closure
 from assure.core.models import Agency, Priority, ReportingYear, User
 from assure.core.permissions import Role
 
@@ -19,14 +22,11 @@ from . import services
 from .models import (
     AuditedCase,
     CaseAgencyAudit,
-    CaseAuditAnswer,
     CaseAuditFinding,
     CaseAuditProgramme,
     Compliance,
-    EducationAnswer,
     EducationAudit,
     EducationProvider,
-    EducationReturn,
     FindingKind,
     Framework,
     FrameworkKind,
@@ -37,7 +37,6 @@ from .models import (
     Rating,
     RatingChange,
     Recommendation,
-    ReturnStatus,
     Section11Answer,
     Section11ProgressUpdate,
     Section11Round,
@@ -96,7 +95,7 @@ def load_for(partnership) -> None:
     _section_11(partnership, frameworks[FrameworkKind.SECTION_11], agencies, manager)
     _education(partnership, frameworks[FrameworkKind.EDUCATION])
     _case_audit(partnership, frameworks[FrameworkKind.CASE_AUDIT], agencies)
-    _inspections(partnership, agencies)
+    _inspections(partnership, agencies, manager)
 
 
 def _frameworks(partnership) -> dict:
@@ -166,18 +165,15 @@ def _section_11(partnership, framework, agencies, manager) -> None:
     numbers = [s.number for s in framework.standards.all()]
     for section11_return in round_.returns.select_related("agency"):
         ratings = _ratings_2018(section11_return.agency.name, numbers, rng)
-        answers = list(section11_return.answers.select_related("standard"))
-        for answer in answers:
+        for answer in section11_return.answers.select_related("standard"):
             answer.self_rating = ratings[answer.standard.number]
             answer.narrative = _narrative(answer.self_rating, answer.standard)
             if answer.self_rating in (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT):
                 answer.planned_action = f"Bring standard {answer.standard.number} up to Good: {_plan(answer.standard)}"
-        Section11Answer.objects.bulk_update(answers, ["self_rating", "narrative", "planned_action"])
-        section11_return.status = ReturnStatus.SUBMITTED
-        section11_return.submitted_on = date(2018, 12, 10)
-        section11_return.save()
+            services.section11_answer_save(answer=answer)
+        # Submission puts each standard needing improvement on the action register, dated the day it happened.
+        services.section11_return_submit(section11_return=section11_return, by=None, today=date(2018, 12, 10))
     _moderate_police(round_, manager)
-    _action_plans(round_)
     _progress_update(round_, rng, manager)
     _current_round(partnership, framework, round_, agencies)
 
@@ -201,30 +197,14 @@ def _moderate_police(round_, manager) -> None:
     )
     lowered = 0
     for answer in answers:
-        answer.agreed_rating = answer.self_rating
-        answer.challenge = "Evidence seen at the moderation panel supports the rating."
+        agreed, challenge = answer.self_rating, "Evidence seen at the moderation panel supports the rating."
         if answer.self_rating == Rating.OUTSTANDING and lowered < 2:
-            answer.agreed_rating = Rating.GOOD
-            answer.challenge = "Good practice, but the evidence does not yet show it across every district."
+            agreed = Rating.GOOD
+            challenge = "Good practice, but the evidence does not yet show it across every district."
             lowered += 1
-        answer.moderated_on = date(2019, 2, 12)
-        answer.moderated_by = manager
-    Section11Answer.objects.bulk_update(answers, ["agreed_rating", "challenge", "moderated_on", "moderated_by"])
-
-
-def _action_plans(round_) -> None:
-    needing = Section11Answer.objects.filter(
-        section11_return__round=round_, self_rating__in=[Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT]
-    ).select_related("standard", "section11_return__agency", "section11_return__round")
-    for answer in needing:
-        action = services.action_create_from_source(
-            source=answer,
-            text=answer.planned_action,
-            agency=answer.section11_return.agency,
-            due_date=date(2019, 9, 30),
-            source_label=f"{round_}, standard {answer.standard.number}",
+        services.section11_answer_moderate(
+            answer=answer, by=manager, agreed_rating=agreed, challenge=challenge, today=date(2019, 2, 12)
         )
-        Action.objects.filter(pk=action.pk).update(created_on=date(2018, 12, 10))
 
 
 def _progress_update(round_, rng, manager) -> None:
@@ -281,16 +261,14 @@ def _update_evidence(answer, rating) -> str:
 
 
 def _record_action_progress(changes, manager) -> None:
-    """Each action gets the update's evidence; those now Good or Outstanding are closed with approval."""
+    """Each action gets the update's evidence; those now Good, Outstanding or not relevant are asked to close
+    with it, and the business manager approves the closure."""
     for change in changes:
-        action = Action.objects.for_source(change.answer).first()
-        ActionUpdate.objects.create(action=action, date=change.changed_on, text=change.evidence)
+        action = actions_from_source(change.answer).get()
+        action_progress_record(action=action, by=manager, text=change.evidence, today=change.changed_on)
         if change.rating in (Rating.GOOD, Rating.OUTSTANDING, Rating.NOT_APPLICABLE):
-            action.closure_requested_on = date(2020, 1, 24)
-            action.closure_evidence = change.evidence
-            action.closed_on = date(2020, 2, 11)
-            action.closure_approved_by = manager
-            action.save()
+            action_request_closure(action=action, by=None, evidence=change.evidence, today=date(2020, 1, 24))
+            action_approve_closure(action=action, by=manager, today=date(2020, 2, 11))
 
 
 def _current_round(partnership, framework, previous_round, agencies) -> None:
@@ -379,17 +357,16 @@ def _education(partnership, checklist) -> None:
     )
     items = list(checklist.standards.all())
     rng = random.Random(175)
-    returns, answers = list(audit.returns.all()), []
-    for education_return in returns:
-        education_return.returned_on = date(2019, 12, rng.randint(2, 13))
+    for education_return in audit.returns.all():
+        returned_on = date(2019, 12, rng.randint(2, 13))
+        answers = {}
         for item in items:
             roll = rng.random()
             compliance = (
                 Compliance.MET if roll < 0.985 else Compliance.PARTLY_MET if roll < 0.997 else Compliance.NOT_MET
             )
-            answers.append(EducationAnswer(education_return=education_return, item=item, compliance=compliance))
-    EducationReturn.objects.bulk_update(returns, ["returned_on"])
-    EducationAnswer.objects.bulk_create(answers)
+            answers[item] = (compliance, "")
+        services.education_return_record(education_return=education_return, answers=answers, returned_on=returned_on)
 
 
 # Multi-agency case file audit 2019-20
@@ -486,19 +463,18 @@ def _case_audit(partnership, tool, agencies) -> None:
         if case.deep_dive:
             deep_dive[theme] -= 1
         for agency_name in CASE_AUDITORS[: 3 + number % 2]:
-            agency_audit = CaseAgencyAudit.objects.create(
-                case=case, agency=agencies[agency_name], completed_on=date(2019, 10, 1 + number)
-            )
-            CaseAuditAnswer.objects.bulk_create(
-                [
-                    CaseAuditAnswer(
-                        agency_audit=agency_audit,
-                        question=question,
-                        grade=rng.choice(grades),
-                        comment="The child's own words are recorded at each visit." if question.number == "3" else "",
+            agency_audit = CaseAgencyAudit.objects.create(case=case, agency=agencies[agency_name])
+            services.case_agency_audit_record(
+                agency_audit=agency_audit,
+                answers={
+                    question: (
+                        rng.choice(grades),
+                        "The child's own words are recorded at each visit." if question.number == "3" else "",
                     )
                     for question in questions
-                ]
+                },
+                by=None,
+                today=date(2019, 10, 1 + number),
             )
     CaseAuditFinding.objects.bulk_create(
         [CaseAuditFinding(programme=programme, kind=FindingKind.STRENGTH, text=text) for text in STRENGTHS]
@@ -515,13 +491,14 @@ def _case_audit(partnership, tool, agencies) -> None:
             agency=agencies[agency_name],
             due_date=date(2021, 3, 31),
             priority=priorities[slug],
+            today=programme.learning_event_on,
         )
 
 
 # Inspections and the peer review
 
 
-def _inspections(partnership, agencies) -> None:
+def _inspections(partnership, agencies, manager) -> None:
     if Inspection.objects.filter(partnership=partnership).exists():
         return
     council = agencies["Solihull Metropolitan Borough Council"]
@@ -581,7 +558,11 @@ def _inspections(partnership, agencies) -> None:
     ):
         recommendation = Recommendation.objects.create(inspection=ofsted, number=number, text=text)
         services.recommendation_to_action(
-            recommendation=recommendation, text=action_text, agency=agencies[agency_name], due_date=date(2020, 9, 30)
+            recommendation=recommendation,
+            text=action_text,
+            agency=agencies[agency_name],
+            due_date=date(2020, 9, 30),
+            today=ofsted.published_on,
         )
     InspectionUpdate.objects.create(
         inspection=ofsted,
@@ -601,7 +582,7 @@ def _inspections(partnership, agencies) -> None:
         report_url="https://api.cqc.org.uk/public/v1/reports/6e64e0ee-57a8-46cc-8575-7c2aa4561daa?20200309120709",
         summary="Rated Good overall, with outstanding practice in parts of Birmingham Children's Hospital, which Solihull children may use.",
     )
-    _peer_review(partnership, council)
+    _peer_review(partnership, council, manager)
 
 
 PEER_REVIEW_RECOMMENDATIONS = [
@@ -624,7 +605,7 @@ PEER_REVIEW_RECOMMENDATIONS = [
 ]
 
 
-def _peer_review(partnership, council) -> None:
+def _peer_review(partnership, council, manager) -> None:
     review = Inspection.objects.create(
         partnership=partnership,
         inspectorate=Inspectorate.PEER_REVIEW,
@@ -638,18 +619,24 @@ def _peer_review(partnership, council) -> None:
     for number, (text, action_text) in enumerate(PEER_REVIEW_RECOMMENDATIONS, start=1):
         recommendation = Recommendation.objects.create(inspection=review, number=number, text=text)
         action = services.recommendation_to_action(
-            recommendation=recommendation, text=action_text, agency=council, due_date=date(2021, 3, 31)
+            recommendation=recommendation,
+            text=action_text,
+            agency=council,
+            due_date=date(2021, 3, 31),
+            today=review.ended_on,
         )
-        ActionUpdate.objects.create(
+        action_progress_record(
             action=action,
-            date=date(2020, 3, 10),
+            by=manager,
             text="Action plan agreed by the safeguarding partners; delivery planned through 2020-21.",
+            today=date(2020, 3, 10),
         )
     # The simpler explanation of the arrangements was published within the year.
-    simpler = Action.objects.for_source(review.recommendations.get(number=3)).get()
-    simpler.closure_requested_on = date(2020, 3, 16)
-    simpler.closure_evidence = (
-        "One-page explanation published on the website and used in induction; practitioners tested it."
+    simpler = actions_from_source(review.recommendations.get(number=3)).get()
+    action_request_closure(
+        action=simpler,
+        by=None,
+        evidence="One-page explanation published on the website and used in induction; practitioners tested it.",
+        today=date(2020, 3, 16),
     )
-    simpler.closed_on = date(2020, 3, 25)
-    simpler.save()
+    action_approve_closure(action=simpler, by=manager, today=date(2020, 3, 25))

@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 
+from assure.actions.selectors import actions_from_source
 from assure.core.forms import DateField
 from assure.core.models import Agency, Priority, ReportingYear
 
@@ -123,7 +124,7 @@ class ModerationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        needs_action = cleaned.get("agreed_rating") in NEEDS_ACTION and not self.answer.actions.exists()
+        needs_action = cleaned.get("agreed_rating") in NEEDS_ACTION and not actions_from_source(self.answer).exists()
         if needs_action and not cleaned.get("action_text", "").strip():
             self.add_error("action_text", "Enter the action the agency must take on this standard.")
         if needs_action and not cleaned.get("due_date"):

@@ -6,14 +6,12 @@ agency answered against stays as it was. A new version is a new ``Framework`` ro
 
 import re
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from assure.actions.models import SourceKind
 from assure.core import periods
 from assure.core.audit import AuditedModel, Sentence
 from assure.core.models import Agency, Partnership, Priority, ReportingYear, User
@@ -201,7 +199,8 @@ class Section11Answer(AuditedModel):
 
     permission_area = Area.AUDITS
     agency_path = "section11_return__agency"
-    action_source_kind = SourceKind.SECTION_11
+    # One of the action register's source kinds; the register checks it when it adds the action.
+    action_source_kind = "section_11"
 
     section11_return = models.ForeignKey(Section11Return, on_delete=models.CASCADE, related_name="answers")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="section11_answers")
@@ -222,7 +221,6 @@ class Section11Answer(AuditedModel):
     agreed_rating = models.CharField(max_length=30, choices=Rating.choices, blank=True)
     moderated_on = models.DateField(null=True, blank=True)
     moderated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actions = GenericRelation("actions.Action", content_type_field="source_type", object_id_field="source_id")
 
     class Meta:
         ordering = ["section11_return", "standard__sort_key"]
@@ -691,7 +689,6 @@ class Recommendation(AuditedModel):
     )
     number = models.PositiveSmallIntegerField()
     text = models.TextField("recommendation")
-    actions = GenericRelation("actions.Action", content_type_field="source_type", object_id_field="source_id")
 
     class Meta:
         ordering = ["inspection", "programme", "number"]
@@ -714,9 +711,10 @@ class Recommendation(AuditedModel):
         return f"{self.parent.get_absolute_url()}#recommendation-{self.number}"
 
     @property
-    def action_source_kind(self) -> SourceKind:
+    def action_source_kind(self) -> str:
+        """One of the action register's source kinds; the register checks it when it adds the action."""
         if self.programme_id:
-            return SourceKind.CASE_AUDIT
+            return "case_audit"
         if self.inspection.inspectorate == Inspectorate.PEER_REVIEW:
-            return SourceKind.PEER_REVIEW
-        return SourceKind.INSPECTION
+            return "peer_review"
+        return "inspection"

@@ -2,10 +2,8 @@
 
 from collections import Counter
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 
-from assure.actions.models import Action
 from assure.core.permissions import scoped
 
 from .models import (
@@ -38,9 +36,7 @@ def returns_with_counts(returns):
 
 
 def answers_for_return(section11_return: Section11Return):
-    answers = section11_return.answers.select_related("standard", "moderated_by").prefetch_related(
-        "evidence_files", "actions"
-    )
+    answers = section11_return.answers.select_related("standard", "moderated_by").prefetch_related("evidence_files")
     return list(answers)
 
 
@@ -86,18 +82,6 @@ def round_summary(round_) -> dict:
         "moderated": submitted.count() - to_moderate(returns).count(),
         "with_improvement_needed": returns.filter(answers__self_rating__in=NEEDS_ACTION).distinct().count(),
     }
-
-
-def actions_for(records):
-    """The open register actions linked to any of ``records`` (all of one model), keyed by record pk."""
-    records = list(records)
-    if not records:
-        return {}
-    content_type = ContentType.objects.get_for_model(records[0])
-    by_source: dict[int, list] = {}
-    for action in Action.objects.filter(source_type=content_type, source_id__in=[r.pk for r in records]).with_status():
-        by_source.setdefault(action.source_id, []).append(action)
-    return by_source
 
 
 def standards_needing_improvement(round_) -> list[dict]:

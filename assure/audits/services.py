@@ -4,12 +4,13 @@ import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from assure.actions.selectors import actions_from_source
 from assure.actions.services import action_create_from_source
 from assure.core.models import Agency, User
+from assure.core.notify import email_body, notify
 from assure.core.periods import add_months
 
 from . import movement
@@ -159,7 +160,7 @@ def section11_evidence_remove(*, evidence: EvidenceFile) -> None:
 
 
 @transaction.atomic
-def section11_return_submit(*, section11_return: Section11Return, by: User) -> list:
+def section11_return_submit(*, section11_return: Section11Return, by: User | None, today: date | None = None) -> list:
     """Lock the return, and put every standard rated Requires improvement or Inadequate on the action register."""
     section11_return = Section11Return.objects.select_for_update().get(pk=section11_return.pk)
     _require_open(section11_return)
@@ -169,20 +170,23 @@ def section11_return_submit(*, section11_return: Section11Return, by: User) -> l
         raise ValidationError(f"Rate every standard before you submit. Not yet rated: {', '.join(unanswered)}.")
     for answer in answers:
         answer.full_clean()
+    today = today or timezone.localdate()
     section11_return.status = ReturnStatus.SUBMITTED
-    section11_return.submitted_on = timezone.localdate()
+    section11_return.submitted_on = today
     section11_return.submitted_by = by
     section11_return.save()
     return [
-        _action_plan_item(answer, answer.planned_action, by=by)
+        _action_plan_item(answer, answer.planned_action, by=by, today=today)
         for answer in answers
         if answer.self_rating in NEEDS_ACTION
     ]
 
 
-def _action_plan_item(answer: Section11Answer, text: str, *, by: User, due_date: date | None = None):
+def _action_plan_item(
+    answer: Section11Answer, text: str, *, by: User | None, today: date, due_date: date | None = None
+):
     """The register's action for a standard that needs improving; one per answer, whichever step comes first."""
-    existing = answer.actions.first()
+    existing = actions_from_source(answer).first()
     if existing is not None:
         return existing
     section11_return = answer.section11_return
@@ -193,6 +197,7 @@ def _action_plan_item(answer: Section11Answer, text: str, *, by: User, due_date:
         due_date=due_date or add_months(section11_return.round.deadline, ACTION_PLAN_MONTHS),
         source_label=f"{section11_return.round}, standard {answer.standard.number}",
         owner=by if by and by.agency_id == section11_return.agency_id else None,
+        today=today,
     )
 
 
@@ -218,19 +223,21 @@ def section11_answer_moderate(
     challenge: str,
     action_text: str = "",
     due_date: date | None = None,
+    today: date | None = None,
 ):
     """Record the partnership's agreed rating beside the agency's own, and put it on the register if it needs action."""
     if not answer.section11_return.is_locked:
         raise ValidationError("Only a submitted return can be moderated.")
+    today = today or timezone.localdate()
     answer.agreed_rating = agreed_rating
     answer.challenge = challenge
-    answer.moderated_on = timezone.localdate()
+    answer.moderated_on = today
     answer.moderated_by = by
     answer.save()
     if agreed_rating in NEEDS_ACTION:
-        if not action_text.strip() and not answer.actions.exists():
+        if not action_text.strip() and not actions_from_source(answer).exists():
             raise ValidationError({"action_text": "Enter the action the agency must take on this standard."})
-        _action_plan_item(answer, action_text, by=by, due_date=due_date)
+        _action_plan_item(answer, action_text, by=by, today=today, due_date=due_date)
     return answer
 
 
@@ -292,12 +299,13 @@ def education_non_returners_chase(*, audit: EducationAudit, today: date | None =
     chased = 0
     for education_return in audit.returns.filter(returned_on__isnull=True).select_related("provider"):
         with transaction.atomic():
-            send_mail(
-                f"Reminder: the {audit} is due on {audit.deadline:%d %B %Y}",
-                f"Dear designated safeguarding lead,\n\n{education_return.provider} has not yet returned the "
-                f"{audit}. Please complete it by {audit.deadline:%d %B %Y}.\n\nThe safeguarding partnership business unit",
-                None,
-                [education_return.provider.safeguarding_lead_email],
+            notify(
+                to=[education_return.provider.safeguarding_lead_email],
+                subject=f"Reminder: the {audit} is due on {audit.deadline:%-d %B %Y}",
+                body=email_body(
+                    "audits/emails/education_reminder.txt",
+                    {"audit": audit, "provider": education_return.provider},
+                ),
             )
             education_return.reminders_sent += 1
             education_return.last_reminded_on = today
@@ -308,15 +316,28 @@ def education_non_returners_chase(*, audit: EducationAudit, today: date | None =
 
 @transaction.atomic
 def recommendation_to_action(
-    *, recommendation: Recommendation, text: str, agency: Agency, due_date: date, owner=None, priority=None
+    *,
+    recommendation: Recommendation,
+    text: str,
+    agency: Agency,
+    due_date: date,
+    owner=None,
+    priority=None,
+    today: date | None = None,
 ):
     return action_create_from_source(
-        source=recommendation, text=text, agency=agency, due_date=due_date, owner=owner, priority=priority
+        source=recommendation,
+        text=text,
+        agency=agency,
+        due_date=due_date,
+        owner=owner,
+        priority=priority,
+        today=today,
     )
 
 
 @transaction.atomic
-def case_agency_audit_record(*, agency_audit, answers: dict, by: User):
+def case_agency_audit_record(*, agency_audit, answers: dict, by: User | None, today: date | None = None):
     """Store an agency's grades and comments for every question of the tool, and mark its audit complete."""
     agency_audit.answers.all().delete()
     agency_audit.answers.bulk_create(
@@ -326,7 +347,7 @@ def case_agency_audit_record(*, agency_audit, answers: dict, by: User):
         ]
     )
     agency_audit.auditor = by
-    agency_audit.completed_on = timezone.localdate()
+    agency_audit.completed_on = today or timezone.localdate()
     agency_audit.save()
     return agency_audit
 

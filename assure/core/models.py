@@ -342,6 +342,91 @@ class RoleAssignment(AuditedModel):
         return self.role in TWO_FACTOR_ROLES
 
 
+class Job(AuditedModel):
+    """Background work someone is waiting for (an import, an indicator run, a validation, a report's rendering):
+    what it is, who started it, its state, the stage it has reached and, where the stage can tell, how far
+    through it is. ``core.jobs`` starts and moves jobs; only it writes these fields."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import"
+        INDICATOR_RUN = "indicator_run", "Indicator run"
+        VALIDATION = "validation", "DfE validation"
+        REPORT_RENDERING = "report_rendering", "Report rendering"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    # The area whose permission lets someone other than the starter follow a job of each kind.
+    KIND_AREAS = {
+        Kind.IMPORT: Area.CHILD_LEVEL,
+        Kind.INDICATOR_RUN: Area.CHILD_LEVEL,
+        Kind.VALIDATION: Area.CHILD_LEVEL,
+        Kind.REPORT_RENDERING: Area.REPORTS,
+    }
+    STATE_TAG_COLOURS = {State.QUEUED: "grey", State.RUNNING: "blue", State.SUCCEEDED: "green", State.FAILED: "red"}
+
+    # The most guarded of the kinds' areas, so ``scoped()`` never shows a job too widely; ``core.jobs`` widens
+    # it per kind.
+    permission_area = Area.CHILD_LEVEL
+    owner_path = "started_by"
+    # Stage and progress change every few seconds while a job runs: the trail keeps its state changes instead.
+    audit_exclude = ("stage", "progress", "stages", "heartbeat_at")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    label = models.CharField(max_length=200, help_text="What the work is, in people's words.")
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Per cent done, where the stage can tell."
+    )
+    stages = models.JSONField(default=list, help_text="Each stage reached, with when.")
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    retry_count = models.PositiveSmallIntegerField(default=0)
+    # How to run it (again): a django-tasks task taking ``job_id`` and these keyword arguments.
+    task_path = models.CharField(max_length=200)
+    arguments = models.JSONField(default=dict)
+    # The record the work is about (model label and primary key), as in the audit trail.
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    result_path = models.CharField(max_length=300, blank=True, help_text="The page that shows the result.")
+    start_path = models.CharField(max_length=300, blank=True, help_text="The page to start the work again from.")
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["record_type", "record_id"]), models.Index(fields=["state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100), name="job_progress_percent"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("core:job-detail", args=[self.pk])
+
+    @property
+    def area(self) -> Area:
+        return self.KIND_AREAS[self.Kind(self.kind)]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+    @property
+    def state_colour(self) -> str:
+        return self.STATE_TAG_COLOURS[self.State(self.state)]
+
+
 def check_role_terms(terms) -> None:
     """What a role held or requested must say: the agency an agency lead or lead partner answers for, and so on."""
     if terms.role in (Role.AGENCY_LEAD, Role.LEAD_PARTNER) and not terms.agency_id:
@@ -658,6 +743,7 @@ class RecordGrant(AuditedModel):
         if self.revoked_at:
             return "Revoked"
         return "Active" if self.expires_on >= (today or timezone.localdate()) else "Expired"
+
 
 class AuditSeal(AppendOnlyModel):
     """One entry's link in its log's keyed hash chain (``chain.py``), added by the sealing job.

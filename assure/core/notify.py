@@ -1,11 +1,29 @@
-"""Every email Assure sends goes through ``notify``: after the transaction commits, with an absolute link.
+"""Every email Assure sends goes through ``notify``: after the transaction commits, through the ``mail`` queue,
+with an absolute link.
 
-Callers say who, what and where to go; this module decides how the message travels.
+Callers say who, what and where to go; this module decides how the message travels. It is the only module
+that imports ``django.core.mail`` (a test holds every other module to that). Subjects and bodies name no
+child and no adult a record is about: they say what needs doing and link to the page that shows it, behind
+sign-in.
 """
+
+import contextvars
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+MAIL_QUEUE = "mail"
+# A send takes seconds; one still running after this long lost its worker.
+SEND_STALLED_AFTER = timedelta(minutes=20)
+
+_held_back: contextvars.ContextVar[bool] = contextvars.ContextVar("assure_emails_held_back", default=False)
 
 
 def absolute_url(path: str) -> str:
@@ -16,12 +34,52 @@ def absolute_url(path: str) -> str:
 def notify(*, to, subject: str, body: str, path: str | None = None) -> None:
     """Email ``to`` (addresses or people) once the current transaction commits; never if it rolls back.
 
-    ``path`` is a page in Assure the message links to. A failing send never undoes or cancels other work.
+    ``path`` is a page in Assure the message links to. The message is queued on the ``mail`` queue, so a slow
+    mail server holds up no page and no import; a failing send never undoes or cancels other work.
     """
     recipients = sorted({getattr(person, "email", person) for person in to if getattr(person, "email", person)})
-    if not recipients:
+    if not recipients or _held_back.get():
         return
     text = f"{body}\n\nOpen it in Assure: {absolute_url(path)}\n" if path else body
     transaction.on_commit(
-        lambda: send_mail(f"[Assure] {subject}", text, None, recipients, fail_silently=True), robust=True
+        lambda: send_email.enqueue(recipients=recipients, subject=f"[Assure] {subject}", text=text), robust=True
     )
+
+
+@contextmanager
+def emails_held_back():
+    """Send nothing from inside the block: the demo replays a partnership's history through the workflows, and
+    nobody is told about events years ago."""
+    token = _held_back.set(True)
+    try:
+        yield
+    finally:
+        _held_back.reset(token)
+
+
+def email_body(template: str, context: dict) -> str:
+    """The plain-text body of an email, from a ``.txt`` template (written with autoescape off)."""
+    return render_to_string(template, context).strip()
+
+
+@task(queue_name=MAIL_QUEUE)
+def send_email(*, recipients: list[str], subject: str, text: str) -> int:
+    """Send one message. A failure fails this task alone: the worker records it, and other work goes on."""
+    return send_mail(subject, text, None, recipients)
+
+
+class WorkerStopped(Exception):
+    """The worker sending a message stopped before it finished."""
+
+
+def sends_recover_stalled(*, now: datetime | None = None) -> int:
+    """Mark failed every send whose worker stopped mid-way, so it shows as failed rather than sending for ever."""
+    now = now or timezone.now()
+    stalled = DBTaskResult.objects.filter(
+        queue_name=MAIL_QUEUE, status=TaskResultStatus.RUNNING, started_at__lt=now - SEND_STALLED_AFTER
+    )
+    count = 0
+    for result in stalled:
+        result.set_failed(WorkerStopped("The worker sending this message stopped before it finished."))
+        count += 1
+    return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "core"
 
@@ -44,4 +44,8 @@ urlpatterns = [
     path("audit-trail/<int:pk>/", views.audit_entry_detail, name="audit-entry"),
     path("access-log/", views.access_log, name="access-log"),
     path("history/<slug:record_type>/<int:pk>/", views.record_history, name="record-history"),
+    path("background-work/", job_views.job_list, name="job-list"),
+    path("background-work/<int:pk>/", job_views.job_detail, name="job-detail"),
+    path("background-work/<int:pk>/status.json", job_views.job_status, name="job-status"),
+    path("background-work/<int:pk>/try-again/", job_views.job_retry, name="job-retry"),
 ]

@@ -15,6 +15,7 @@ from .catalogue import PERCENT, RATE, Indicator
 from .engine.indicators import round_half_up
 from .models import (
     AggregateDataset,
+    AggregateMeasure,
     AggregateReturn,
     AggregateValue,
     Benchmark,
@@ -230,3 +231,22 @@ def returns_owed_to(user, partnership, *, today: date, late_only: bool = False) 
         else set(agencies_for(user, Area.AGENCY_RETURNS, Action.VIEW))
     )
     return returns_owed(partnership, today=today, agencies=agencies, late_only=late_only)
+
+
+def accepted_quarter_totals(*, partnership, dataset_code: str, start_year: int) -> tuple[list[str], dict[int, list]]:
+    """The measures of a quarterly data set, and for each quarter (1 to 4) of the year starting in April of
+    ``start_year``, the sum of the agencies' accepted returns for each measure, in measure order (None where no
+    accepted return holds it). Other apps read agencies' returns here."""
+    measures = list(AggregateMeasure.objects.filter(dataset__partnership=partnership, dataset__code=dataset_code))
+    values = AggregateValue.objects.filter(
+        aggregate_return__dataset__partnership=partnership,
+        aggregate_return__dataset__code=dataset_code,
+        aggregate_return__start_year=start_year,
+        aggregate_return__status=AggregateReturn.Status.ACCEPTED,
+    ).values_list("aggregate_return__quarter", "measure_id", "value")
+    totals: dict[tuple[int, int], int] = {}
+    for quarter, measure_id, value in values:
+        totals[quarter, measure_id] = totals.get((quarter, measure_id), 0) + value
+    return [m.label for m in measures], {
+        quarter: [totals.get((quarter, m.pk)) for m in measures] for quarter in (1, 2, 3, 4)
+    }

@@ -16,12 +16,13 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from assure.core import periods
-from assure.core.models import Partnership, ReportingYear, User
+from assure.core.jobs import job_stage, job_start
+from assure.core.models import Job, Partnership, ReportingYear, User
+from assure.core.notify import notify
 from assure.core.permissions import Role
 
 from .engine.events import EVENT_KINDS, ImportRejected, ImportResult, merge
@@ -147,12 +148,12 @@ def extract_import(*, partnership: Partnership, file, original_name: str, upload
             replaced.status = Extract.Status.REPLACED
             replaced.replaced_by = extract
             replaced.save()
-        data_version_build(partnership=partnership)
+        data_version_build(partnership=partnership, started_by=uploaded_by)
     return extract
 
 
-def data_version_build(*, partnership: Partnership) -> DataVersion:
-    """Merge every extract in use into a new data version (natural keys across extracts)."""
+def data_version_build(*, partnership: Partnership, started_by=None) -> DataVersion:
+    """Merge every extract in use into a new data version (natural keys across extracts), and queue its figures."""
     extracts = list(
         Extract.objects.filter(partnership=partnership, status=Extract.Status.IMPORTED).order_by("uploaded_at", "pk")
     )
@@ -169,14 +170,20 @@ def data_version_build(*, partnership: Partnership) -> DataVersion:
     )
     version.extracts.set(extracts)
     if results:
-        transaction.on_commit(lambda: _enqueue_indicator_run(version.pk))
+        indicator_run_start(data_version=version, started_by=started_by)
     return version
 
 
-def _enqueue_indicator_run(data_version_id: int) -> None:
-    from .tasks import compute_indicators
-
-    compute_indicators.enqueue(data_version_id)
+def indicator_run_start(*, data_version: DataVersion, started_by=None) -> Job:
+    """Queue the computation of every indicator over ``data_version``, as a job people can follow."""
+    return job_start(
+        kind=Job.Kind.INDICATOR_RUN,
+        label=f"Figures from data version {data_version.pk}",
+        task_path="assure.performance.tasks.compute_indicators",
+        arguments={"data_version_id": data_version.pk},
+        started_by=started_by,
+        record=data_version,
+    )
 
 
 def standard_periods(partnership: Partnership) -> list[tuple[str, periods.Period, int | None]]:
@@ -197,15 +204,30 @@ def standard_periods(partnership: Partnership) -> list[tuple[str, periods.Period
     return found
 
 
-def indicator_run_compute(*, data_version: DataVersion) -> IndicatorRun:
-    """Compute every indicator and data-quality check for the standard periods, and store them."""
+def indicator_run_compute(*, data_version: DataVersion, job: Job) -> IndicatorRun:
+    """Compute every indicator and data-quality check for the standard periods, and store them.
+
+    The computation runs outside any transaction, reporting each period as a stage of ``job``; the results are
+    written in one short transaction at the end.
+    """
     started = time.monotonic()
+    job_stage(job, "Reading the data")
     events = _read_events(Path(data_version.folder), data_version.reference_date)
+    periods_to_compute = standard_periods(data_version.partnership)
+    computed = []
+    for number, (kind, period, population) in enumerate(periods_to_compute, start=1):
+        job_stage(
+            job,
+            f"Computing {period.label} ({number} of {len(periods_to_compute)})",
+            100 * (number - 1) / len(periods_to_compute),
+        )
+        document = compute(events, period_from=period.start, period_to=period.end, population=population or 0)
+        computed.append((kind, period, population, document))
+    job_stage(job, "Saving the figures")
     with transaction.atomic():
         run = IndicatorRun.objects.create(data_version=data_version)
         results, quality = [], []
-        for kind, period, population in standard_periods(data_version.partnership):
-            document = compute(events, period_from=period.start, period_to=period.end, population=population or 0)
+        for kind, period, population, document in computed:
             for indicator_id, result in document["indicators"].items():
                 results.append(
                     IndicatorResult(
@@ -337,11 +359,11 @@ def aggregate_return_submit(*, aggregate_return: AggregateReturn, by) -> Aggrega
         role_assignments__ended_on__isnull=True,
         role_assignments__role__in=[Role.PARTNERSHIP_ADMIN, Role.ANALYST],
     ).distinct()
-    _notify(
-        recipients=[u.email for u in reviewers],
+    notify(
+        to=reviewers,
         subject=f"Return to check: {aggregate_return}",
-        body=f"{aggregate_return.agency} has submitted {aggregate_return}. Check and accept it in Assure:\n"
-        f"{aggregate_return.get_absolute_url()}",
+        body=f"{aggregate_return.agency} has submitted {aggregate_return}. Check and accept it in Assure.",
+        path=aggregate_return.get_absolute_url(),
     )
     return aggregate_return
 
@@ -367,19 +389,14 @@ def aggregate_return_reopen(*, aggregate_return: AggregateReturn, reason: str, b
     aggregate_return.accepted_by = aggregate_return.accepted_at = None
     aggregate_return.save()
     if aggregate_return.submitted_by:
-        _notify(
-            recipients=[aggregate_return.submitted_by.email],
+        notify(
+            to=[aggregate_return.submitted_by],
             subject=f"Return reopened: {aggregate_return}",
             body=f"The partnership has reopened {aggregate_return} as a draft.\nReason: {reason}\n"
-            f"Correct and resubmit it in Assure: {aggregate_return.get_absolute_url()}",
+            "Correct and resubmit it in Assure.",
+            path=aggregate_return.get_absolute_url(),
         )
     return aggregate_return
-
-
-def _notify(*, recipients: list[str], subject: str, body: str) -> None:
-    """Email the people who must act; sent after the transaction commits, so a rollback sends nothing."""
-    if recipients:
-        transaction.on_commit(lambda: send_mail(f"[Assure] {subject}", body, None, recipients, fail_silently=True))
 
 
 def aggregate_returns_import_csv(*, dataset, rows: list[dict], by) -> list[AggregateReturn]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assure.core import disclosure, periods
 from assure.core.disclosure import SUPPRESSED, disclose
 from assure.core.downloads import About, Percent, requested_format, table_download
+from assure.core.jobs import jobs_about
 from assure.core.models import Partnership
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import (
@@ -531,7 +532,8 @@ def extract_upload(request):
                 messages.success(
                     request,
                     f"Imported {extract.rows_imported:,} records from {extract.original_name}; "
-                    f"{len(extract.row_errors):,} rows were rejected.",
+                    f"{len(extract.row_errors):,} rows were rejected. The figures are being worked out: follow them "
+                    "from this page.",
                 )
             return redirect(extract.get_absolute_url())
     return render(
@@ -563,10 +565,16 @@ def extract_detail(request, pk):
             record=extract,
         )
     page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
+    version = extract.data_versions.first()
     return render(
         request,
         "performance/extract_detail.html",
-        {"extract": extract, "errors": page, "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT)},
+        {
+            "extract": extract,
+            "errors": page,
+            "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT),
+            "figures_job": jobs_about(version).first() if version else None,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from assure.core.downloads import Percent
 from assure.core.models import Agency, Priority
 from assure.core.periods import Period
 from assure.core.permissions import scoped
+from assure.performance.selectors import accepted_quarter_totals
 
 from .models import (
     Attendance,
@@ -397,29 +398,12 @@ class TakeUp:
 def tool_take_up(module: Module, *, year) -> tuple[list[str], list[TakeUp]]:
     """Per quarter: people trained in the module to date (from bookings) beside the agencies' accepted
     returns on using the tool it teaches (the ``performance`` app's quarterly data set)."""
-    from assure.performance.models import AggregateMeasure, AggregateValue
-
-    measures = list(
-        AggregateMeasure.objects.filter(dataset__partnership=module.partnership, dataset__code=module.tool_return)
+    labels, totals = accepted_quarter_totals(
+        partnership=module.partnership, dataset_code=module.tool_return, start_year=year.start_year
     )
     came = Booking.objects.filter(course__module=module, attendance=Attendance.ATTENDED)
-    rows = []
-    for number, quarter in enumerate(year.quarters, start=1):
-        values = AggregateValue.objects.filter(
-            aggregate_return__dataset__code=module.tool_return,
-            aggregate_return__dataset__partnership=module.partnership,
-            aggregate_return__start_year=year.start_year,
-            aggregate_return__quarter=number,
-            aggregate_return__status="accepted",
-        )
-        totals: dict[int, int] = defaultdict(int)
-        for measure_id, value in values.values_list("measure_id", "value"):
-            totals[measure_id] += value
-        rows.append(
-            TakeUp(
-                quarter,
-                came.filter(course__date__lte=quarter.end).count(),
-                [totals.get(m.pk) for m in measures],
-            )
-        )
-    return [m.label for m in measures], rows
+    rows = [
+        TakeUp(quarter, came.filter(course__date__lte=quarter.end).count(), totals[number])
+        for number, quarter in enumerate(year.quarters, start=1)
+    ]
+    return labels, rows

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from assure.core.notify import email_body, notify
 from assure.core.periods import Period, add_months
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     WaiverStatus,
     WorkforceRole,
 )
-from .tasks import email_course_cancelled, email_evaluation_link, email_place_offered
 
 EVALUATION_LINK_SALT = "assure.training.evaluation-link"
 EVALUATION_LINK_VALID_DAYS = 28
@@ -75,13 +75,11 @@ def course_book(
     service: str = "",
     manager=None,
     join_waiting_list: bool = False,
-    base_url: str | None = None,
     today: date | None = None,
 ) -> Booking:
     """Book ``delegate`` a place on ``course``, or a waiting-list position when asked and it is full.
 
-    With ``base_url`` (the address people open Assure at), a delegate who gets a place is emailed
-    the pre-course self-rating, the first of the three evaluation stages.
+    A delegate who gets a place is emailed the pre-course self-rating, the first of the three evaluation stages.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -124,8 +122,8 @@ def course_book(
                 f"Choose a line manager who can sign in, from {delegate.agency}, other than {delegate} themselves."
             )
         booking.save()
-        if base_url and booking.holds_a_place:
-            evaluation_link_send(booking=booking, stage=Stage.PRE, base_url=base_url)
+        if booking.holds_a_place:
+            evaluation_link_send(booking=booking, stage=Stage.PRE)
         return booking
 
 
@@ -142,7 +140,14 @@ def _promote_waiting_list(course: Course) -> list[Booking]:
         booking.save()
         promoted.append(booking)
     for booking in promoted:
-        email_place_offered.enqueue(booking.pk)
+        notify(
+            to=[booking.delegate],
+            subject=f"You have a place: {booking.course.module}",
+            body=email_body(
+                "training/emails/place_offered.txt", {"course": booking.course, "status": booking.get_status_display()}
+            ),
+            path=reverse("training:my-training"),
+        )
     return promoted
 
 
@@ -172,8 +177,13 @@ def booking_cancel(*, booking: Booking, by, today: date | None = None) -> Bookin
 def course_cancelled(*, course: Course) -> int:
     """Tell everyone with a place or a waiting-list position that the course is cancelled (no fees are due)."""
     bookings = course.bookings.filter(status__in=[*BookingStatus.holding_a_place(), BookingStatus.WAITING_LIST])
-    for booking in bookings:
-        email_course_cancelled.enqueue(booking.pk)
+    for booking in bookings.select_related("delegate"):
+        notify(
+            to=[booking.delegate],
+            subject=f"Cancelled: {course.module}, {course.date:%-d %B %Y}",
+            body=email_body("training/emails/course_cancelled.txt", {"course": course}),
+            path=reverse("training:my-training"),
+        )
     return len(bookings)
 
 
@@ -192,7 +202,7 @@ def booking_decide(*, booking: Booking, approve: bool, by) -> Booking:
         return booking
 
 
-def attendance_record(*, course: Course, attendance: dict[int, str], by, base_url: str, today: date | None = None):
+def attendance_record(*, course: Course, attendance: dict[int, str], by, today: date | None = None):
     """Record the register for ``course`` ({booking id: Attendance}); attendees get their post-course evaluation link."""
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -212,7 +222,7 @@ def attendance_record(*, course: Course, attendance: dict[int, str], by, base_ur
             booking.attendance = mark
             booking.save()
             if newly_attended:
-                evaluation_link_send(booking=booking, stage=Stage.POST, base_url=base_url)
+                evaluation_link_send(booking=booking, stage=Stage.POST)
 
 
 def booking_request_waiver(*, booking: Booking, reason: str, by) -> Booking:
@@ -316,10 +326,19 @@ def evaluation_link_issue(*, booking: Booking, stage: str, now: datetime | None 
     )
 
 
-def evaluation_link_send(*, booking: Booking, stage: str, base_url: str) -> EvaluationLink:
-    """Issue a link and email it (through the task queue)."""
+def evaluation_link_send(*, booking: Booking, stage: str) -> EvaluationLink:
+    """Issue a link and email it to the person who answers at that stage."""
     link = evaluation_link_issue(booking=booking, stage=stage)
-    email_evaluation_link.enqueue(link.pk, base_url)
+    course = booking.course
+    notify(
+        to=[link.sent_to],
+        subject=f"Evaluation: {course.module}",
+        body=email_body(
+            "training/emails/evaluation_link.txt",
+            {"course": course, "stage": stage, "valid_days": EVALUATION_LINK_VALID_DAYS},
+        ),
+        path=reverse("training:evaluate", args=[evaluation_token(link)]),
+    )
     return link
 
 
@@ -403,11 +422,10 @@ def follow_ups_due(today: date) -> list[tuple[Booking, str]]:
     return due
 
 
-def send_follow_ups(*, today: date | None = None, base_url: str | None = None) -> int:
+def send_follow_ups(*, today: date | None = None) -> int:
     """Send every due three-month follow-up; safe to run daily, as nothing is sent twice."""
-    base_url = base_url or getattr(settings, "ASSURE_BASE_URL", "http://127.0.0.1:8000")
     due = follow_ups_due(today or timezone.localdate())
     with transaction.atomic():
         for booking, stage in due:
-            evaluation_link_send(booking=booking, stage=stage, base_url=base_url)
+            evaluation_link_send(booking=booking, stage=stage)
     return len(due)

@@ -66,10 +66,6 @@ def staff_bookable_by(user):
     return User.objects.filter(is_active=True, agency__in=agencies_for(user, Area.TRAINING, Action.EDIT))
 
 
-def base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @permission_required(Area.TRAINING)
 def programme(request):
     table = Table(
@@ -216,7 +212,6 @@ def _book(request, course, form, *, delegate, title):
                 service=form.cleaned_data["service"],
                 manager=form.cleaned_data["manager"],
                 join_waiting_list=request.POST.get("waiting_list") == "yes",
-                base_url=base_url(request),
             )
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
@@ -251,9 +246,7 @@ def course_register(request, pk):
     form = RegisterForm(request.POST or None, bookings=bookings.order_by("delegate__full_name"))
     if request.method == "POST" and form.is_valid():
         try:
-            services.attendance_record(
-                course=course, attendance=form.marks(), by=request.user, base_url=base_url(request)
-            )
+            services.attendance_record(course=course, attendance=form.marks(), by=request.user)
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
         else:

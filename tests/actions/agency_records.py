@@ -15,7 +15,17 @@ def _action_urls(action):
     ]
 
 
-register(Action, make=lambda agency, make_person: builders.action(agency), urls=_action_urls)
+def _register_pages(action):
+    shown = [action.text, action.get_absolute_url()]
+    return [(reverse("actions:action-list"), shown), (reverse("actions:my-actions"), shown)]
+
+
+register(
+    Action,
+    make=lambda agency, make_person: builders.action(agency, text=f"Publish the {agency.name} dashboard."),
+    urls=_action_urls,
+    listed_on=_register_pages,
+)
 register(
     ActionUpdate,
     make=lambda agency, make_person: builders.action(agency).updates.create(text="Started."),

@@ -67,11 +67,14 @@ def test_the_owner_must_work_for_the_owner_agency(admin_client, make_person, pol
     assert not Action.objects.exists()
 
 
-def test_the_business_unit_escalates_an_action_with_a_note(admin_client, admin_user, police):
+def test_the_business_unit_escalates_an_action_with_a_note(
+    admin_client, admin_user, police, django_capture_on_commit_callbacks
+):
     record = action(police)
-    response = admin_client.post(
-        reverse("actions:action-escalate", args=[record.pk]), {"note": "Raised at the executive."}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("actions:action-escalate", args=[record.pk]), {"note": "Raised at the executive."}
+        )
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.escalated_on is not None and record.escalation_note == "Raised at the executive."

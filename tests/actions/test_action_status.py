@@ -60,13 +60,14 @@ def test_it_is_overdue_the_day_after_the_due_date_whatever_the_progress(police):
     assert status_both_ways(record) == Status.OVERDUE
 
 
-def test_asking_to_close_waits_for_approval_then_closes(police):
+def test_asking_to_close_waits_for_approval_then_closes(police, admin_user):
     record = action(police, due_date=date(2020, 3, 1))
     record.closure_requested_on = date(2020, 2, 28)
     record.closure_evidence = "Dashboard published."
     record.save()
     assert status_both_ways(record) == Status.AWAITING_CLOSURE
     record.closed_on = date(2020, 3, 2)
+    record.closure_approved_by = admin_user
     record.save()
     assert status_both_ways(record) == Status.CLOSED
 

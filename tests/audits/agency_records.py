@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from assure.actions.models import Action
 from assure.audits.models import (
     CaseAgencyAudit,
     CaseAuditAnswer,
@@ -49,4 +50,30 @@ register(
     CaseAuditAnswer,
     make=lambda agency, make_person: builders.case_agency_audit(agency).answers.first(),
     urls=lambda record: [reverse("audits:case-agency-audit", args=[record.agency_audit_id])],
+)
+
+
+def _action_urls(action):
+    return [
+        reverse("actions:action-detail", args=[action.pk]),
+        reverse("actions:action-edit", args=[action.pk]),
+        reverse("actions:action-update-add", args=[action.pk]),
+    ]
+
+
+def _pages_listing(action):
+    """The register, the person's own actions and the inspection: every page an inspection's action is listed on."""
+    shown = [action.text, action.get_absolute_url()]
+    return [
+        (reverse("actions:action-list"), shown),
+        (reverse("actions:my-actions"), shown),
+        (action.source.inspection.get_absolute_url(), shown),
+    ]
+
+
+register(
+    Action,
+    make=lambda agency, make_person: builders.inspection_action(agency),
+    urls=_action_urls,
+    listed_on=_pages_listing,
 )

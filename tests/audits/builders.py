@@ -14,8 +14,11 @@ from assure.audits.models import (
     Framework,
     FrameworkKind,
     Grade,
+    Inspection,
+    Inspectorate,
     Rating,
     RatingChange,
+    Recommendation,
     Section11Answer,
     Section11ProgressUpdate,
     Section11Return,
@@ -116,3 +119,22 @@ def case_agency_audit(agency) -> CaseAgencyAudit:
     for question in programme.tool.standards.all():
         CaseAuditAnswer.objects.create(agency_audit=audit, question=question, grade=Grade.GOOD)
     return audit
+
+
+def inspection_action(agency):
+    """An action for ``agency`` on a recommendation of a partnership-wide inspection."""
+    inspection = Inspection.objects.create(
+        partnership=agency.partnership,
+        inspectorate=Inspectorate.OFSTED,
+        title="Joint targeted area inspection",
+        service="Multi-agency response to neglect",
+        started_on=date(2019, 11, 11),
+        ended_on=date(2019, 11, 15),
+    )
+    recommendation = Recommendation.objects.create(inspection=inspection, number=1, text="Agree neglect training.")
+    return services.recommendation_to_action(
+        recommendation=recommendation,
+        text=f"Train {agency.name} staff in the neglect toolkit.",
+        agency=agency,
+        due_date=date(2020, 9, 30),
+    )

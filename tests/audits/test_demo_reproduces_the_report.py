@@ -195,3 +195,12 @@ def test_every_audit_and_action_page_opens_on_the_demo_data(db, demo, client):
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_demo_closes_actions_only_through_an_approved_closure(db, demo):
+    closed = Action.objects.filter(closed_on__isnull=False)
+    # The report's movement: 3 + 31 standards now Good or Outstanding and 2 not relevant; and the peer review's
+    # simpler explanation of the arrangements.
+    assert closed.count() == 3 + 31 + 2 + 1
+    assert not closed.filter(closure_approved_by__isnull=True).exists()
+    assert all(a.closure_requested_on <= a.closed_on and a.closure_evidence for a in closed)

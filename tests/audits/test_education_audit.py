@@ -42,10 +42,11 @@ def test_compliance_rate_counts_returns_meeting_every_item_by_phase(partnership)
     assert [r.provider.name for r in results["non_returners"]] == ["School 2"]
 
 
-def test_non_returners_are_chased_by_email(admin_client, partnership):
+def test_non_returners_are_chased_by_email(admin_client, partnership, django_capture_on_commit_callbacks):
     audit = make_audit(partnership)
     audit.returns.filter(provider__name="School 1").update(returned_on=date(2019, 12, 2))
-    response = admin_client.post(reverse("audits:education-chase", args=[audit.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("audits:education-chase", args=[audit.pk]))
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["dsl2@school.example"]]
     chased = audit.returns.get(provider__name="School 2")

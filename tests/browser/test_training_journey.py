@@ -15,7 +15,8 @@ COORDINATOR = next(a for a in DEMO_ACCOUNTS if a.role == Role.PARTNERSHIP_ADMIN)
 PRACTITIONER = next(a for a in DEMO_ACCOUNTS if a.role == Role.PRACTITIONER)
 
 
-def test_a_practitioner_books_attends_and_evaluates_a_course(browser, page, live_server, demo_partnership):
+def test_a_practitioner_books_attends_and_evaluates_a_course(browser, page, live_server, demo_partnership, settings):
+    settings.ASSURE_BASE_URL = live_server.url  # where the links in emails lead
     sign_in(page, live_server.url, PRACTITIONER.email, demo_partnership)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Training").click()
     page.get_by_role("heading", name="Multi-agency training programme").wait_for()
@@ -60,7 +61,7 @@ def test_a_practitioner_books_attends_and_evaluates_a_course(browser, page, live
     coordinator_context.close()
 
     (email,) = [message for message in mail.outbox if message.to == [PRACTITIONER.email]]
-    address = re.search(r"https?://\S+/training/evaluate/\S+/", email.body).group(0)
+    address = re.search(rf"{re.escape(live_server.url)}/training/evaluate/\S+/", email.body).group(0)
     page.goto(address)
     page.get_by_role("heading", name="Module 6c: Neglect – GCP2").wait_for()
     check_accessibility(page, "training-evaluation")

@@ -130,7 +130,9 @@ def test_record_history_answers_404_outside_the_compartment(admin_client, admin_
     grant = record_grant_create(
         record=concern, grantee=admin_user, reason="Liaison", expires_on=a_week_ahead(), by=lado
     )
-    assert admin_client.get(reverse("core:record-history", args=[grant.record_type_slug(), grant.pk])).status_code == 404
+    assert (
+        admin_client.get(reverse("core:record-history", args=[grant.record_type_slug(), grant.pk])).status_code == 404
+    )
     inside = Client()
     inside.force_login(lado)
     response = inside.get(history)

@@ -21,6 +21,22 @@ def test_an_agency_lead_gets_404_for_another_agencys_record(record_type, client,
         assert client.get(url).status_code == 404, url
 
 
+@pytest.mark.parametrize("record_type", [r for r in RECORD_TYPES if r.listed_on], ids=lambda r: r.model._meta.label)
+def test_lists_show_an_agency_lead_their_own_agencys_record_and_nothing_of_another_agencys(
+    record_type, client, make_person, police, council
+):
+    lead = make_person(Role.AGENCY_LEAD, police)
+    own, someone_elses = record_type.make(police, make_person), record_type.make(council, make_person)
+    client.force_login(lead)
+    for url, texts in record_type.listed_on(own):
+        page = client.get(url).content.decode()
+        assert all(text in page for text in texts), url
+    for url, texts in record_type.listed_on(someone_elses):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not [text for text in texts if text in response.content.decode()], url
+
+
 @pytest.mark.parametrize("record_type", RECORD_TYPES, ids=lambda r: r.model._meta.label)
 def test_an_agency_lead_can_open_their_own_agencys_record(record_type, client, make_person, police):
     lead = make_person(Role.AGENCY_LEAD, police)

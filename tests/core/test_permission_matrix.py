@@ -169,9 +169,7 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         expires_on=timezone.localdate() + timedelta(days=7),
         by=lado,
     )
-    world.grant = PrivilegedGrant.objects.create(
-        user=world.practitioner, role=Role.ANALYST, requested_by=admin
-    )
+    world.grant = PrivilegedGrant.objects.create(user=world.practitioner, role=Role.ANALYST, requested_by=admin)
     world.admin = admin
     return world
 
@@ -265,7 +263,10 @@ ADDRESSES = {
         [w.practitioner.pk, w.practitioner.role_assignments.get().pk],
         w.practitioner,
     ),
-    "core:record-history": lambda w: ([w.section11_return.record_type_slug(), w.section11_return.pk], w.section11_return),
+    "core:record-history": lambda w: (
+        [w.section11_return.record_type_slug(), w.section11_return.pk],
+        w.section11_return,
+    ),
     "audits:section11-rating-change": lambda w: ([w.progress_update.pk, w.answer.pk], w.answer),
     "training:headcount-edit": lambda w: ([w.police.pk, w.headcount.pk], w.police),
     "training:headcount-create": lambda w: ([w.police.pk], w.police),

@@ -13,6 +13,7 @@ from assure.performance import selectors
 from assure.performance.catalogue import INDICATORS
 from assure.performance.engine.indicators import INDICATOR_IDS
 from assure.performance.models import IndicatorResult
+from tests.conftest import IMMEDIATE_TASKS
 from tests.performance.test_the_demo_reproduces_appendix_3 import APPENDIX_3
 
 
@@ -21,7 +22,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import override_settings
 
     folder = tmp_path_factory.mktemp("demo")
-    with django_db_blocker.unblock(), override_settings(VAR_DIR=folder):
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=folder, TASKS=IMMEDIATE_TASKS):
         call_command("demo", stdout=open("/dev/null", "w"))
         yield
         call_command("flush", "--no-input")

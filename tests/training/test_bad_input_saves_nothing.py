@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assure.core.models import AuditEntry
-from assure.training.models import Course, EvaluationLink, EvaluationResponse, Stage
+from assure.training.models import Course, EvaluationResponse, Stage
 from assure.training.services import evaluation_link_issue, evaluation_token
 
 
@@ -23,7 +23,8 @@ def test_a_score_of_11_shows_a_clear_error_and_saves_nothing(client, course, boo
     assert '<a href="#id_knowledge_0">Select a score from 0 to 10</a>' in html
     assert '<a href="#id_confidence_0">Select a score from 0 to 10</a>' in html
     assert not EvaluationResponse.objects.exists()
-    assert EvaluationLink.objects.get().used_at is None
+    link.refresh_from_db()
+    assert link.used_at is None
     assert AuditEntry.objects.count() == before
 
 

@@ -6,11 +6,10 @@ from assure.training.services import fees_for_booking
 
 
 def test_cancelling_a_course_emails_everyone_booked_and_charges_nobody(
-    admin_client, charging_policy, make_course, book, school
+    admin_client, charging_policy, make_course, book, school, django_capture_on_commit_callbacks
 ):
     course = make_course(capacity=1, days_ahead=2)
     booked, waiting = book(course, school), book(course, school, join_waiting_list=True)
-    mail.outbox.clear()
     form = {
         "module": course.module.pk,
         "date": course.date.strftime("%d/%m/%Y"),
@@ -25,7 +24,8 @@ def test_cancelling_a_course_emails_everyone_booked_and_charges_nobody(
         "cancellation_reason": "Coronavirus restrictions",
     }
 
-    response = admin_client.post(reverse("training:course-edit", args=[course.pk]), form)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("training:course-edit", args=[course.pk]), form)
 
     assert response.status_code == 302
     course.refresh_from_db()

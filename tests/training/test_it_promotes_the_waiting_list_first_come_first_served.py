@@ -7,14 +7,16 @@ from assure.training.models import AgencyTrainingProfile, Attendance, BookingSta
 from assure.training.services import booking_cancel, booking_decide
 
 
-def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(make_course, book, school):
+def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(
+    make_course, book, school, django_capture_on_commit_callbacks
+):
     course = make_course(capacity=1)
     booked = book(course, school)
     first = book(course, school, join_waiting_list=True)
     second = book(course, school, join_waiting_list=True)
-    mail.outbox.clear()
 
-    booking_cancel(booking=booked, by=booked.delegate)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booked, by=booked.delegate)
 
     first.refresh_from_db()
     second.refresh_from_db()

@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from assure.actions.selectors import actions_for_sources
 from assure.core.models import Partnership
 from assure.core.pages import form_page, service_form_page
 from assure.core.permissions import (
@@ -14,7 +15,7 @@ from assure.core.permissions import (
     permission_required,
 )
 
-from .. import selectors, services
+from .. import services
 from ..forms import (
     AuditedCaseForm,
     CaseAgencyAssignForm,
@@ -74,7 +75,7 @@ def programme_detail(request, pk):
             "strengths": programme.findings.filter(kind=FindingKind.STRENGTH),
             "improvements": programme.findings.filter(kind=FindingKind.IMPROVEMENT),
             "recommendations": recommendations,
-            "actions": selectors.actions_for(recommendations),
+            "actions": actions_for_sources(recommendations, user=request.user),
             "can_edit": can(request.user, Area.AUDITS, Action.APPROVE),
         },
     )

@@ -8,7 +8,7 @@ from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import Action, Area, Scope, can, permission_required
 from assure.core.tables import Column, Table
 
-from .. import selectors, services, tasks
+from .. import selectors, services
 from ..filters import EducationProviderFilter
 from ..forms import EducationAuditForm, EducationProviderForm, EducationReturnForm
 from ..models import EducationAudit, EducationProvider, EducationReturn
@@ -56,8 +56,9 @@ def audit_detail(request, pk):
 @permission_required(Area.AUDITS, Action.APPROVE)
 def chase_non_returners(request, pk):
     audit = get_object_or_404(EducationAudit, pk=pk, partnership=Partnership.current())
-    tasks.chase_education_non_returners.enqueue(audit.pk)
-    messages.success(request, "Reminders are being sent to every provider that has not returned the audit.")
+    chased = services.education_non_returners_chase(audit=audit)
+    providers = "1 provider that has" if chased == 1 else f"{chased} providers that have"
+    messages.success(request, f"Reminders are on their way to the {providers} not returned the audit.")
     return redirect(audit.get_absolute_url())
 
 

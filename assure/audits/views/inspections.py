@@ -2,11 +2,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from assure.actions.selectors import actions_for_sources
 from assure.core.models import Partnership
 from assure.core.pages import form_page, service_form_page
 from assure.core.permissions import Action, Area, can, permission_required
 
-from .. import selectors, services
+from .. import services
 from ..forms import (
     InspectionForm,
     InspectionUpdateForm,
@@ -38,7 +39,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "sub_judgements": inspection.sub_judgements.all(),
             "recommendations": recommendations,
-            "actions": selectors.actions_for(recommendations),
+            "actions": actions_for_sources(recommendations, user=request.user),
             "updates": inspection.updates.all(),
             "can_edit": can(request.user, Area.AUDITS, Action.APPROVE),
         },

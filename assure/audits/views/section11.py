@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assure.actions.selectors import actions_for_sources
 from assure.core.downloads import About, file_download, requested_format, table_download
 from assure.core.models import Partnership
 from assure.core.pages import service_form_page
@@ -110,7 +111,7 @@ def return_detail(request, pk):
         {
             "return": section11_return,
             "sections": sections,
-            "actions": selectors.actions_for(a for _, answers in sections for a in answers),
+            "actions": actions_for_sources((a for _, answers in sections for a in answers), user=request.user),
             "can_edit": editable and not section11_return.is_locked,
             "is_business_unit": can(request.user, Area.AUDITS, Action.APPROVE),
             "moderation": selectors.moderation_summary(section11_return),

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_accounts_invitations_grants_two_factor'),
-        ('core', '0004_perms_record_grants'),
+        ("core", "0004_accounts_invitations_grants_two_factor"),
+        ("core", "0004_perms_record_grants"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_audit_sealed_trail'),
-        ('core', '0005_merge_accounts_and_record_grants'),
+        ("core", "0004_audit_sealed_trail"),
+        ("core", "0005_merge_accounts_and_record_grants"),
     ]
 
-    operations = [
-    ]
+    operations = []

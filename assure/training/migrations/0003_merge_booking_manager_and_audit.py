@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0002_accounts_booking_manager_picked'),
-        ('training', '0002_audit_base_manager'),
+        ("training", "0002_accounts_booking_manager_picked"),
+        ("training", "0002_audit_base_manager"),
     ]
 
-    operations = [
-    ]
+    operations = []

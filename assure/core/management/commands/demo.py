@@ -10,6 +10,7 @@ from django.db import transaction
 from assure.core import demo
 from assure.core.audit import acting_as
 from assure.core.models import Partnership, User
+from assure.core.notify import emails_held_back
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             self.stdout.write("A partnership is already loaded; demo data left as it is.")
         else:
             password = self._password(credentials_file)
-            with acting_as(None, "command: assure demo"), transaction.atomic():
+            with acting_as(None, "command: assure demo"), emails_held_back(), transaction.atomic():
                 partnership = demo.load(password=password)
                 # Each capability adds its own demo records through its app's demo.load_for().
                 for config in apps.get_app_configs():

@@ -5,15 +5,12 @@ from assure.training.services import send_follow_ups
 
 
 class Command(BaseCommand):
-    help = "Email the three-month evaluation to delegates (and their managers) whose course was three months ago. Run daily from cron."
+    help = (
+        "Email the three-month evaluation to delegates (and their managers) whose course was three months ago. "
+        "Run daily from cron; the links in the emails open Assure at ASSURE_BASE_URL."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--base-url",
-            help="The address people open Assure at, for the links in the emails (default ASSURE_BASE_URL).",
-        )
-
-    def handle(self, *args, base_url=None, **options):
+    def handle(self, *args, **options):
         with acting_as(None, "command: assure send_training_followups"):
-            sent = send_follow_ups(base_url=base_url)
+            sent = send_follow_ups()
         self.stdout.write(f"Sent {sent} three-month evaluation email{'s' if sent != 1 else ''}.")

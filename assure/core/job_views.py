@@ -1,0 +1,67 @@
+"""Background work: the jobs a person may follow, each job's page (which follows itself while the job runs),
+and the small status endpoint that page's script reads."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import jobs
+from .permissions import Action, can
+from .tables import Column, Table
+
+COLUMNS = [
+    Column("Work", lambda job: job.label, sort="label", link=True),
+    Column("Kind", lambda job: job.get_kind_display(), sort="kind"),
+    Column("Started by", lambda job: job.started_by or "Assure", sort="started_by__full_name"),
+    Column("Queued", lambda job: job.queued_at, sort="queued_at"),
+    Column("Stage", lambda job: job.stage),
+    Column("State", lambda job: job.get_state_display(), sort="state", tag=lambda job: job.state_colour),
+]
+
+
+@require_GET
+def job_list(request):
+    table = Table(
+        request,
+        jobs.visible_jobs(request.user),
+        COLUMNS,
+        name="background-work",
+        search_fields=["label"],
+        default_sort="-queued_at",
+    )
+    return render(request, "core/job_list.html", {"table": table, "can_export": False})
+
+
+@require_GET
+def job_detail(request, pk):
+    job = jobs.get_visible_job_or_404(request.user, pk)
+    return render(request, "core/job_detail.html", {"job": job, "can_retry": _can_retry(request.user, job)})
+
+
+@require_GET
+def job_status(request, pk):
+    return JsonResponse(jobs.status(jobs.get_visible_job_or_404(request.user, pk)))
+
+
+@require_POST
+def job_retry(request, pk):
+    job = jobs.get_visible_job_or_404(request.user, pk)
+    if not _can_retry(request.user, job):
+        raise PermissionDenied(
+            "Only the person who started this work, or someone who may change its area, can try it again."
+        )
+    try:
+        jobs.job_retry(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Queued the work again.")
+    return redirect(job.get_absolute_url())
+
+
+def _can_retry(user, job) -> bool:
+    if job.state != job.State.FAILED or job.kind not in jobs.RERUNNABLE:
+        return False
+    return job.started_by_id == user.pk or can(user, job.area, Action.EDIT)
