@@ -5,9 +5,10 @@ a background task, a management command or ``python -m assure.performance.engine
 
 Public entry points:
 
-- ``read_input(path, pseudonymise=None)`` / ``read_inputs(paths, pseudonymise=None)``:
-  any supported file or folder, recognised by content -> ``ImportResult``
-  (``read_annex_a``, ``read_cin_census``, ``read_ssda903`` for one known format);
+- ``read_input(path, name=None, pseudonymise=None, limits=None)`` / ``read_inputs(paths, …)``:
+  any supported file, zip or folder, recognised by content, read under the import
+  ``Limits`` -> ``ImportResult`` (``read_annex_a``, ``read_cin_census``, ``read_ssda903``
+  for one known format); ``ImportRejected`` (``LimitExceeded`` for a limit) refuses it;
 - ``merge(results)``: several inputs into one, by natural key;
 - ``compute(events, period_from=, period_to=, population=, reference_date=None)``:
   the indicator document (the command line's JSON);
@@ -19,10 +20,12 @@ Public entry points:
 
 from .annex_a import read_annex_a
 from .benchmarks import BenchmarkRecord, england_benchmarks, read_benchmark_file
-from .cin_census import read_cin_census
-from .events import EVENT_KINDS, SCHEMAS, ImportRejected, ImportResult, RowError, merge
+from .cin_census import collection_year, read_cin_census
+from .events import EVENT_KINDS, SCHEMAS, ImportResult, RowError, merge
+from .faults import ImportRejected, LimitExceeded
 from .indicators import DATA_QUALITY_KEYS, INDICATOR_IDS, compute, display, quality_rows, round_half_up
 from .inputs import detect, read_input, read_inputs
+from .limits import Limits
 from .pseudonymise import make_pseudonymiser
 from .ssda903 import read_ssda903
 
@@ -33,8 +36,11 @@ __all__ = [
     "INDICATOR_IDS",
     "ImportRejected",
     "ImportResult",
+    "LimitExceeded",
+    "Limits",
     "RowError",
     "SCHEMAS",
+    "collection_year",
     "compute",
     "detect",
     "display",

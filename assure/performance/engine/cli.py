@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .events import ImportRejected
+from .faults import ImportRejected
 from .indicators import INDICATOR_IDS, compute, display
 from .inputs import read_inputs
 

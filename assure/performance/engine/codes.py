@@ -11,8 +11,13 @@ code alone ("6", "N1", "C2").
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
+
+from .limits import Limits, remove_later, scratch_folder, watch
 
 
 def _with_descriptions(pairs: dict[str, str], separator: str) -> dict[str, str]:
@@ -209,9 +214,35 @@ DATE_EXPECTED = "a date DD/MM/YYYY, YYYY-MM-DD or an Excel date number"
 COUNT_EXPECTED = "a whole number 0 or more"
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB with the engine's macros, and no progress bar on the terminal."""
-    con = duckdb.connect()
+def connect(limits: Limits | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB with the engine's macros and no progress bar on the terminal.
+
+    It holds at most ``limits.duckdb_memory`` and spills the rest into a private folder
+    under the scratch directory, removed with the connection; the running import's clock
+    can interrupt it.
+    """
+    limits = limits or Limits()
+    spill = scratch_folder(limits, "duckdb-")
+    con = _open(limits, spill)
+    remove_later(con, spill)
+    return con
+
+
+@contextmanager
+def connection(limits: Limits | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection as :func:`connect` gives, closed and its spill folder removed on leaving."""
+    limits = limits or Limits()
+    spill = scratch_folder(limits, "duckdb-")
+    con = _open(limits, spill)
+    try:
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _open(limits: Limits, spill) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"memory_limit": limits.duckdb_memory, "temp_directory": str(spill)})
     con.execute("SET enable_progress_bar = false")
     con.execute(SQL_MACROS)
-    return con
+    return watch(con)
