@@ -54,7 +54,9 @@ def test_an_agency_lead_cannot_reach_another_agencys_action(client, make_person,
     other = action(council)
     client.force_login(make_person(Role.AGENCY_LEAD, police))
     assert client.get(reverse("actions:action-detail", args=[other.pk])).status_code == 404
-    response = client.post(reverse("actions:action-update-add", args=[other.pk]), {"date": "01/03/2020", "text": "Sneaky."})
+    response = client.post(
+        reverse("actions:action-update-add", args=[other.pk]), {"date": "01/03/2020", "text": "Sneaky."}
+    )
     assert response.status_code == 404
     assert not ActionUpdate.objects.exists()
 
@@ -91,7 +93,9 @@ def test_closure_needs_evidence_and_the_business_units_approval(client, admin_us
     record.refresh_from_db()
     assert record.closure_requested_on is None
 
-    client.post(reverse("actions:action-closure-request", args=[record.pk]), {"evidence": "Dashboard live since March."})
+    client.post(
+        reverse("actions:action-closure-request", args=[record.pk]), {"evidence": "Dashboard live since March."}
+    )
     assert client.post(reverse("actions:action-closure-approve", args=[record.pk])).status_code == 403
     record.refresh_from_db()
     assert record.status == Status.AWAITING_CLOSURE

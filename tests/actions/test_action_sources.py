@@ -69,7 +69,9 @@ def test_the_owner_must_work_for_the_owner_agency(admin_client, make_person, pol
 
 def test_the_business_unit_escalates_an_action_with_a_note(admin_client, admin_user, police):
     record = action(police)
-    response = admin_client.post(reverse("actions:action-escalate", args=[record.pk]), {"note": "Raised at the executive."})
+    response = admin_client.post(
+        reverse("actions:action-escalate", args=[record.pk]), {"note": "Raised at the executive."}
+    )
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.escalated_on is not None and record.escalation_note == "Raised at the executive."

@@ -57,7 +57,8 @@ def test_moderating_down_to_requires_improvement_adds_an_action(admin_client, pa
 def test_a_return_in_progress_cannot_be_moderated(admin_client, partnership, police):
     answer = builders.section11_round(partnership, [police]).returns.get().answers.first()
     response = admin_client.post(
-        reverse("audits:section11-answer-moderate", args=[answer.pk]), {"agreed_rating": Rating.GOOD, "challenge": "Early."}
+        reverse("audits:section11-answer-moderate", args=[answer.pk]),
+        {"agreed_rating": Rating.GOOD, "challenge": "Early."},
     )
     assert response.status_code == 400
     answer.refresh_from_db()

@@ -20,7 +20,8 @@ def test_an_agency_lead_cannot_open_or_edit_another_agencys_return(client, make_
     client.force_login(make_person(Role.AGENCY_LEAD, police))
     assert client.get(theirs.get_absolute_url()).status_code == 404
     response = client.post(
-        reverse("audits:section11-answer-edit", args=[answer.pk]), {"self_rating": Rating.GOOD, "narrative": "Not ours."}
+        reverse("audits:section11-answer-edit", args=[answer.pk]),
+        {"self_rating": Rating.GOOD, "narrative": "Not ours."},
     )
     assert response.status_code == 404
     assert client.post(reverse("audits:section11-return-submit", args=[theirs.pk])).status_code == 404
@@ -46,7 +47,8 @@ def test_bad_answer_input_shows_the_error_summary_and_saves_nothing(client, make
     answer = round_.returns.get().answers.first()
     client.force_login(make_person(Role.AGENCY_LEAD, police))
     response = client.post(
-        reverse("audits:section11-answer-edit", args=[answer.pk]), {"self_rating": Rating.NOT_APPLICABLE, "narrative": "x"}
+        reverse("audits:section11-answer-edit", args=[answer.pk]),
+        {"self_rating": Rating.NOT_APPLICABLE, "narrative": "x"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -58,6 +60,8 @@ def test_a_rating_needing_improvement_must_say_what_will_be_done(client, make_pe
     round_ = builders.section11_round(partnership, [police])
     answer = round_.returns.get().answers.first()
     client.force_login(make_person(Role.AGENCY_LEAD, police))
-    response = client.post(reverse("audits:section11-answer-edit", args=[answer.pk]), {"self_rating": Rating.INADEQUATE})
+    response = client.post(
+        reverse("audits:section11-answer-edit", args=[answer.pk]), {"self_rating": Rating.INADEQUATE}
+    )
     assert response.status_code == 400
     assert "Say what your agency will do to improve" in response.content.decode()

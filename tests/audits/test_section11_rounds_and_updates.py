@@ -89,7 +89,9 @@ def test_an_agency_lead_sees_the_movement_of_their_own_agency_only(client, make_
     for section11_return in round_.returns.all():
         builders.rate_all(section11_return, Rating.GOOD)
     client.force_login(make_person(Role.AGENCY_LEAD, police))
-    response = client.get(reverse("audits:section11-movement"), {"from": f"round:{round_.pk}", "to": f"round:{round_.pk}"})
+    response = client.get(
+        reverse("audits:section11-movement"), {"from": f"round:{round_.pk}", "to": f"round:{round_.pk}"}
+    )
     result = response.context["result"]
     assert [agency for agency, _ in result.by_agency] == [police]
     assert result.overall.total == 3

@@ -46,7 +46,8 @@ def test_a_submitted_return_cannot_be_edited(client, make_person, partnership, p
     section11_return = submitted_return(client, make_person, partnership, police)
     answer = section11_return.answers.get(standard__number="1.1")
     response = client.post(
-        reverse("audits:section11-answer-edit", args=[answer.pk]), {"self_rating": Rating.OUTSTANDING, "narrative": "Later."}
+        reverse("audits:section11-answer-edit", args=[answer.pk]),
+        {"self_rating": Rating.OUTSTANDING, "narrative": "Later."},
     )
     assert response.status_code == 302
     answer.refresh_from_db()
@@ -58,7 +59,8 @@ def test_a_submitted_return_cannot_be_edited(client, make_person, partnership, p
 def test_reopening_needs_a_reason_and_is_in_the_audit_trail(client, admin_user, make_person, partnership, police):
     section11_return = submitted_return(client, make_person, partnership, police)
     assert (
-        client.post(reverse("audits:section11-return-reopen", args=[section11_return.pk]), {"reason": "x"}).status_code == 403
+        client.post(reverse("audits:section11-return-reopen", args=[section11_return.pk]), {"reason": "x"}).status_code
+        == 403
     )
     business_unit = Client()
     business_unit.force_login(admin_user)
@@ -68,7 +70,8 @@ def test_reopening_needs_a_reason_and_is_in_the_audit_trail(client, admin_user, 
     assert section11_return.status == ReturnStatus.SUBMITTED
 
     business_unit.post(
-        reverse("audits:section11-return-reopen", args=[section11_return.pk]), {"reason": "Standard 8.6 evidence missing."}
+        reverse("audits:section11-return-reopen", args=[section11_return.pk]),
+        {"reason": "Standard 8.6 evidence missing."},
     )
     section11_return.refresh_from_db()
     assert section11_return.status == ReturnStatus.IN_PROGRESS

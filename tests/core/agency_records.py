@@ -7,7 +7,10 @@ from tests.agency_scoped import register
 register(
     User,
     make=lambda agency, make_person: make_person(Role.PRACTITIONER, agency),
-    urls=lambda person: [reverse("core:person-detail", args=[person.pk]), reverse("core:person-edit", args=[person.pk])],
+    urls=lambda person: [
+        reverse("core:person-detail", args=[person.pk]),
+        reverse("core:person-edit", args=[person.pk]),
+    ],
 )
 register(
     RoleAssignment,

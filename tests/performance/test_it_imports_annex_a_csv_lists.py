@@ -179,7 +179,9 @@ def test_list_6_completes_the_referral_of_the_same_child_and_date_without_adding
 def test_a_list_missing_a_column_it_needs_rejects_the_file(tmp_path):
     headers = [header for header in HEADERS[3] if header != "Referral NFA?"]
     write_list(tmp_path / "referrals.csv", 3, [], headers=headers)
-    with pytest.raises(ImportRejected, match="referrals.csv: List 3 \\(Referrals\\) lacks the column “Referral NFA\\?”"):
+    with pytest.raises(
+        ImportRejected, match="referrals.csv: List 3 \\(Referrals\\) lacks the column “Referral NFA\\?”"
+    ):
         read_annex_a(tmp_path)
 
 

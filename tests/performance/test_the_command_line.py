@@ -35,7 +35,7 @@ def test_it_prints_one_json_object_with_every_indicator_and_check():
             "--json",
         )
     )
-    assert list(document) == ["from", "to", "population", "indicators", "data_quality", "warnings"]
+    assert list(document) == ["from", "to", "population", "indicators", "data_quality", "warnings", "notes"]
     assert (document["from"], document["to"], document["population"]) == ("2019-04-01", "2020-03-31", 46950)
     assert list(document["indicators"]) == list(INDICATOR_IDS)
     for result in document["indicators"].values():

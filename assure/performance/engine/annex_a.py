@@ -180,9 +180,9 @@ def read_annex_a(
     ``name`` is the input as its owner knows it (the uploaded file's name), used in every
     message and row error; it defaults to the path.
     """
-    limits = limits or Limits()
-    with running(limits), codes.connection(limits) as con:
-        with _csv_files_of(Path(path), name or str(path), limits) as files:
+    limits, name = limits or Limits(), name or str(path)
+    with running(limits, name), codes.connection(limits) as con:
+        with _csv_files_of(Path(path), name, limits) as files:
             parts = load_lists(con, Path(path), name=name, limits=limits, files=files)
             return lists_to_events(con, parts, pseudonymise)
 
@@ -214,7 +214,7 @@ def load_lists(
     """
     path, limits = Path(path), limits or Limits()
     name = name or str(path)
-    counter = RowCounter(limits)
+    counter = RowCounter(limits, name)
     if files is None and path.is_dir():
         files = [(child, f"{name}/{child.name}") for child in sorted(path.iterdir()) if child.suffix.lower() == ".csv"]
         if not files:
@@ -379,6 +379,7 @@ def lists_to_events(
     """Normalise loaded lists into the canonical events, listing every refused row (the map phase)."""
     errors: list[RowError] = []
     warnings: list[str] = []
+    notes: list[str] = []
     pieces: dict[str, list[str]] = {}
     origins = []  # (part_no, file, sheet): joined on at the end, so rows carry a number, not the text
     seq_offset = 0
@@ -387,7 +388,7 @@ def lists_to_events(
         warnings.extend(part.notes)
         if not annex_list.used:
             where = part.file + (f", sheet {quoted(part.sheet)}" if part.sheet else "")
-            warnings.append(f"List {annex_list.number} ({annex_list.title}) in {where} is not used by the indicators")
+            notes.append(f"List {annex_list.number} ({annex_list.title}) in {where} is not used by the indicators")
             continue
         parsed, refused = parse_table(
             con, part.relation, annex_list.columns, part.found, file=part.file, sheet=part.sheet
@@ -455,7 +456,9 @@ def lists_to_events(
         tables["referral"] = conform(
             "referral", con.sql(with_origin(_referrals_with_need(referrals, union("cin", "*"))))
         )
-    return new_result(pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings)
+    return new_result(
+        pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings, notes=notes
+    )
 
 
 def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:

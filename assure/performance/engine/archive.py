@@ -38,10 +38,26 @@ def is_zip(path: Path) -> bool:
 
 
 def is_workbook(path: Path, name: str, limits: Limits) -> bool:
-    """True for an .xlsx (a zip holding xl/workbook.xml), false for any other zip."""
+    """True for an .xlsx (a zip holding xl/workbook.xml), false for any other zip.
+
+    A zip declaring more members than either kind may hold is refused before its
+    directory is read.
+    """
+    declared = declared_members(path)
+    if declared is not None and declared > max(limits.workbook_parts, limits.zip_members):
+        raise LimitExceeded(_too_many(name, declared, limits.zip_members, "files"))
     with open_zip(path, name, limits, most=limits.workbook_parts, what="parts") as archive:
         names = set(archive.namelist())
     return "xl/workbook.xml" in names or "[Content_Types].xml" in names
+
+
+def _too_many(name: str, declared: int, most: int, what: str) -> str:
+    if what == "files":
+        return (
+            f"{name} holds {declared:,} files, more than the {most:,} a zip of list CSVs may hold; "
+            "zip only the list CSVs (one per Annex A list)"
+        )
+    return f"{name} holds {declared:,} parts, more than the {most:,} a workbook may have; save the workbook again"
 
 
 def declared_members(path: Path) -> int | None:
@@ -69,17 +85,16 @@ def declared_members(path: Path) -> int | None:
 def open_zip(path: Path, name: str, limits: Limits, *, most: int, what: str) -> zipfile.ZipFile:
     declared = declared_members(path)
     if declared is None:
-        raise ImportRejected(f"{name} is damaged or not a zip file; expected a zip made by Windows, Excel or 7-Zip")
-    if declared > most:
-        raise LimitExceeded(
-            f"{name} holds {declared:,} {what}, more than the {most:,} an upload may hold; "
-            + ("zip only the list CSVs (one per Annex A list)" if what == "files" else "save the workbook again")
+        raise ImportRejected(
+            f"{name} is damaged: it cannot be opened as a zip or an Excel workbook; save it again and upload it"
         )
+    if declared > most:
+        raise LimitExceeded(_too_many(name, declared, most, what))
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise ImportRejected(
-            f"{name} is damaged or not a zip file; expected a zip made by Windows, Excel or 7-Zip"
+            f"{name} is damaged: it cannot be opened as a zip or an Excel workbook; save it again and upload it"
         ) from None
 
 

@@ -97,7 +97,7 @@ class _Reader:
         if len(self.columns[kind]["child_id"]) > self.limits.rows_per_list:
             raise LimitExceeded(
                 f"{self.file} has more than {self.limits.rows_per_list:,} {_KIND_WORDS[kind]}, "
-                "the most one upload may hold of each; split the extract into smaller files"
+                "the most one list may have; split the extract into smaller files"
             )
         if self.seq > self.limits.rows_in_all:
             raise LimitExceeded(
@@ -301,7 +301,7 @@ def read_cin_census(
     reference_date: date | None = None
     reference_seen = False
     try:
-        with running(limits):
+        with running(limits, name):
             reference_date, reference_seen = _stream(path, name, reader, limits)
     except (ParseError, SyntaxError) as error:
         raise ImportRejected(

@@ -109,6 +109,7 @@ def format_document(document: dict, as_json: bool) -> str:
     for key, value in document["data_quality"].items():
         lines.append(f"  {key:40} {value['numerator'] if isinstance(value, dict) else value}")
     lines.extend(f"Warning: {warning}" for warning in document["warnings"])
+    lines.extend(f"Note: {note}" for note in document["notes"])
     return "\n".join(lines)
 
 

@@ -421,6 +421,7 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
         "indicators": {indicator: results[indicator] for indicator in INDICATOR_IDS},
         "data_quality": quality,
         "warnings": warnings,
+        "notes": list(events.notes),
     }
 
 

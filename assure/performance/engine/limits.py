@@ -70,8 +70,9 @@ _deadline: ContextVar[_Deadline | None] = ContextVar("assure_import_deadline", d
 
 
 class _Deadline:
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, name: str):
         self.seconds = seconds
+        self.name = name
         self.ends = time.monotonic() + seconds
         self.connections: weakref.WeakSet = weakref.WeakSet()
         self.expired = False
@@ -81,9 +82,12 @@ class _Deadline:
         minutes = self.seconds / 60
         spent = f"{minutes:g} minutes" if minutes >= 1 else f"{self.seconds:g} seconds"
         return (
-            f"reading the file took longer than {spent}, the most an import may take; "
-            "split it into smaller files or ask for the extract to be run again"
+            f"{self.name} took longer than {spent} to read, the most an import may take; "
+            "split it into smaller files and upload them one at a time"
         )
+
+    def passed(self) -> bool:
+        return self.expired or time.monotonic() >= self.ends
 
     def expire(self) -> None:
         # Called from the timer thread: DuckDB stops the running query, Python loops stop
@@ -95,12 +99,12 @@ class _Deadline:
 
 
 @contextmanager
-def running(limits: Limits) -> Iterator[None]:
-    """Run an import under its wall-clock limit. Nested calls keep the outer clock."""
+def running(limits: Limits, name: str) -> Iterator[None]:
+    """Run the import of ``name`` under its wall-clock limit. Nested calls keep the outer clock."""
     if _deadline.get() is not None:
         yield
         return
-    deadline = _Deadline(limits.seconds)
+    deadline = _Deadline(limits.seconds, name)
     timer = threading.Timer(limits.seconds, deadline.expire)
     timer.daemon = True
     token = _deadline.set(deadline)
@@ -117,7 +121,7 @@ def running(limits: Limits) -> Iterator[None]:
 def check_time() -> None:
     """Refuse the import if its wall clock has run out (called from loops over rows or elements)."""
     deadline = _deadline.get()
-    if deadline is not None and (deadline.expired or time.monotonic() > deadline.ends):
+    if deadline is not None and deadline.passed():
         raise LimitExceeded(deadline.message())
 
 
@@ -126,7 +130,7 @@ def watch(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     deadline = _deadline.get()
     if deadline is not None:
         with deadline.lock:
-            if deadline.expired:
+            if deadline.passed():
                 raise LimitExceeded(deadline.message())
             deadline.connections.add(connection)
     return connection
@@ -146,8 +150,9 @@ def remove_later(owner: object, folder: Path) -> None:
 class RowCounter:
     """Counts the rows an import has read, list by list, against the row limits."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, upload: str):
         self.limits = limits
+        self.upload = upload  # the name of the whole upload, for the limit on all its rows
         self.total = 0
 
     def add(self, rows: int, where: str) -> None:
@@ -159,6 +164,6 @@ class RowCounter:
         self.total += rows
         if self.total > self.limits.rows_in_all:
             raise LimitExceeded(
-                f"the file has more than {self.limits.rows_in_all:,} rows in all, the most one upload may have; "
+                f"{self.upload} has more than {self.limits.rows_in_all:,} rows in all, the most one upload may have; "
                 "split the extract into smaller files"
             )

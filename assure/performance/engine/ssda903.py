@@ -66,8 +66,8 @@ def read_ssda903(
             )
         return found
 
-    with running(limits), codes.connection(limits) as con:
-        found, notes = load_csv(con, path, "raw", name=name, skip=0, pick=pick, counter=RowCounter(limits))
+    with running(limits, name), codes.connection(limits) as con:
+        found, notes = load_csv(con, path, "raw", name=name, skip=0, pick=pick, counter=RowCounter(limits, name))
         parsed, errors = parse_table(con, "raw", columns, found, file=name, sheet=None)
         provenance = f"'{_escape(name)}' AS source_file, CAST(NULL AS VARCHAR) AS source_sheet, row_no AS source_row, row_no AS seq"
         if kind == "care_period":

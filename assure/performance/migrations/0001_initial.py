@@ -7,212 +7,407 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ("core", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AggregateDataset',
+            name="AggregateDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('agencies', models.ManyToManyField(help_text='The agencies that submit it.', related_name='aggregate_datasets', to='core.agency')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aggregate_datasets', to='core.partnership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        help_text="The agencies that submit it.", related_name="aggregate_datasets", to="core.agency"
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aggregate_datasets",
+                        to="core.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AggregateMeasure',
+            name="AggregateMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('label', models.CharField(max_length=200)),
-                ('counts_people', models.BooleanField(default=True, help_text='A count of children or individuals: small numbers are hidden in published outputs.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='performance.aggregatedataset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40)),
+                ("label", models.CharField(max_length=200)),
+                (
+                    "counts_people",
+                    models.BooleanField(
+                        default=True,
+                        help_text="A count of children or individuals: small numbers are hidden in published outputs.",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="performance.aggregatedataset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AggregateReturn',
+            name="AggregateReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_year', models.PositiveSmallIntegerField()),
-                ('quarter', models.PositiveSmallIntegerField(choices=[(1, 'Q1'), (2, 'Q2'), (3, 'Q3'), (4, 'Q4')])),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('accepted', 'Accepted and locked')], default='draft', max_length=10)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('unlock_reason', models.TextField(blank=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aggregate_returns', to='core.agency')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='performance.aggregatedataset')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_year", models.PositiveSmallIntegerField()),
+                ("quarter", models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("submitted", "Submitted"), ("accepted", "Accepted and locked")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("unlock_reason", models.TextField(blank=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="aggregate_returns", to="core.agency"
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="performance.aggregatedataset",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_year', '-quarter', 'dataset__name', 'agency__name'],
+                "ordering": ["-start_year", "-quarter", "dataset__name", "agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='AggregateValue',
+            name="AggregateValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveIntegerField()),
-                ('aggregate_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='performance.aggregatereturn')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='performance.aggregatemeasure')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.PositiveIntegerField()),
+                (
+                    "aggregate_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="performance.aggregatereturn",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="performance.aggregatemeasure",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Benchmark',
+            name="Benchmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_id', models.CharField(max_length=60)),
-                ('geography', models.CharField(max_length=60)),
-                ('period_label', models.CharField(max_length=10)),
-                ('value', models.FloatField()),
-                ('source', models.CharField(max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator_id", models.CharField(max_length=60)),
+                ("geography", models.CharField(max_length=60)),
+                ("period_label", models.CharField(max_length=10)),
+                ("value", models.FloatField()),
+                ("source", models.CharField(max_length=300)),
             ],
             options={
-                'ordering': ['indicator_id', 'geography', 'period_label'],
-                'constraints': [models.UniqueConstraint(fields=('indicator_id', 'geography', 'period_label'), name='one_benchmark_per_year')],
+                "ordering": ["indicator_id", "geography", "period_label"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator_id", "geography", "period_label"), name="one_benchmark_per_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Extract',
+            name="Extract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(blank=True, choices=[('annex_a', 'Ofsted Annex A (lists 1 to 8)'), ('cin_census', 'DfE children in need census (XML)'), ('ssda903', 'Children looked after return (SSDA903 episodes)')], max_length=20)),
-                ('original_name', models.CharField(max_length=255)),
-                ('stored_file', models.FileField(max_length=255, upload_to='extracts/%Y/%m/')),
-                ('sha256', models.CharField(max_length=64)),
-                ('extract_key', models.CharField(blank=True, max_length=100)),
-                ('status', models.CharField(choices=[('imported', 'Imported'), ('rejected', 'Rejected'), ('replaced', 'Replaced by a later upload')], max_length=20)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reference_date', models.DateField(blank=True, null=True)),
-                ('row_counts', models.JSONField(default=dict)),
-                ('row_errors', models.JSONField(default=list)),
-                ('warnings', models.JSONField(default=list)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extracts', to='core.partnership')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced', to='performance.extract')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("annex_a", "Ofsted Annex A (lists 1 to 8)"),
+                            ("cin_census", "DfE children in need census (XML)"),
+                            ("ssda903", "Children looked after return (SSDA903 episodes)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255)),
+                ("stored_file", models.FileField(max_length=255, upload_to="extracts/%Y/%m/")),
+                ("sha256", models.CharField(max_length=64)),
+                ("extract_key", models.CharField(blank=True, max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("imported", "Imported"),
+                            ("rejected", "Rejected"),
+                            ("replaced", "Replaced by a later upload"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reference_date", models.DateField(blank=True, null=True)),
+                ("row_counts", models.JSONField(default=dict)),
+                ("row_errors", models.JSONField(default=list)),
+                ("warnings", models.JSONField(default=list)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="extracts", to="core.partnership"
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced",
+                        to="performance.extract",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-pk'],
+                "ordering": ["-uploaded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('folder', models.CharField(max_length=255)),
-                ('reference_date', models.DateField(blank=True, null=True)),
-                ('event_counts', models.JSONField(default=dict)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='data_versions', to='core.partnership')),
-                ('extracts', models.ManyToManyField(related_name='data_versions', to='performance.extract')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("folder", models.CharField(max_length=255)),
+                ("reference_date", models.DateField(blank=True, null=True)),
+                ("event_counts", models.JSONField(default=dict)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="data_versions", to="core.partnership"
+                    ),
+                ),
+                ("extracts", models.ManyToManyField(related_name="data_versions", to="performance.extract")),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'get_latest_by': ['created_at', 'pk'],
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorRun',
+            name="IndicatorRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('seconds', models.FloatField(default=0)),
-                ('is_published', models.BooleanField(default=False, help_text='Published figures are final; until then dashboards mark them provisional.')),
-                ('data_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='performance.dataversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("seconds", models.FloatField(default=0)),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Published figures are final; until then dashboards mark them provisional.",
+                    ),
+                ),
+                (
+                    "data_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="runs", to="performance.dataversion"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
-                'get_latest_by': ['started_at', 'pk'],
+                "ordering": ["-started_at", "-pk"],
+                "get_latest_by": ["started_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorResult',
+            name="IndicatorResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_id', models.CharField(max_length=60)),
-                ('period_kind', models.CharField(choices=[('year', 'Reporting year'), ('quarter', 'Quarter'), ('rolling', 'Rolling year'), ('custom', 'Custom period')], max_length=10)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('period_label', models.CharField(max_length=60)),
-                ('population', models.PositiveIntegerField(null=True)),
-                ('numerator', models.IntegerField()),
-                ('denominator', models.IntegerField(null=True)),
-                ('value', models.FloatField(null=True)),
-                ('partial', models.BooleanField(default=False)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='performance.indicatorrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator_id", models.CharField(max_length=60)),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("year", "Reporting year"),
+                            ("quarter", "Quarter"),
+                            ("rolling", "Rolling year"),
+                            ("custom", "Custom period"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("period_label", models.CharField(max_length=60)),
+                ("population", models.PositiveIntegerField(null=True)),
+                ("numerator", models.IntegerField()),
+                ("denominator", models.IntegerField(null=True)),
+                ("value", models.FloatField(null=True)),
+                ("partial", models.BooleanField(default=False)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="performance.indicatorrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator_id', 'period_start', 'period_end'],
+                "ordering": ["indicator_id", "period_start", "period_end"],
             },
         ),
         migrations.CreateModel(
-            name='DataQualityResult',
+            name="DataQualityResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_kind', models.CharField(choices=[('year', 'Reporting year'), ('quarter', 'Quarter'), ('rolling', 'Rolling year'), ('custom', 'Custom period')], max_length=10)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('period_label', models.CharField(max_length=60)),
-                ('checks', models.JSONField()),
-                ('warnings', models.JSONField(default=list)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='data_quality', to='performance.indicatorrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("year", "Reporting year"),
+                            ("quarter", "Quarter"),
+                            ("rolling", "Rolling year"),
+                            ("custom", "Custom period"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("period_label", models.CharField(max_length=60)),
+                ("checks", models.JSONField()),
+                ("warnings", models.JSONField(default=list)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="data_quality",
+                        to="performance.indicatorrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period_start'],
+                "ordering": ["period_start"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorTarget',
+            name="IndicatorTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_id', models.CharField(max_length=60)),
-                ('start_year', models.PositiveSmallIntegerField(help_text='The reporting year the target is for, by its start year.')),
-                ('target', models.FloatField()),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicator_targets', to='core.partnership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator_id", models.CharField(max_length=60)),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The reporting year the target is for, by its start year."
+                    ),
+                ),
+                ("target", models.FloatField()),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicator_targets",
+                        to="core.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='aggregatedataset',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='aggregate_dataset_code_unique'),
+            model_name="aggregatedataset",
+            constraint=models.UniqueConstraint(fields=("partnership", "code"), name="aggregate_dataset_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='aggregatemeasure',
-            constraint=models.UniqueConstraint(fields=('dataset', 'code'), name='aggregate_measure_code_unique'),
+            model_name="aggregatemeasure",
+            constraint=models.UniqueConstraint(fields=("dataset", "code"), name="aggregate_measure_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='aggregatereturn',
-            constraint=models.UniqueConstraint(fields=('dataset', 'agency', 'start_year', 'quarter'), name='one_return_per_quarter'),
+            model_name="aggregatereturn",
+            constraint=models.UniqueConstraint(
+                fields=("dataset", "agency", "start_year", "quarter"), name="one_return_per_quarter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='aggregatevalue',
-            constraint=models.UniqueConstraint(fields=('aggregate_return', 'measure'), name='one_value_per_measure'),
+            model_name="aggregatevalue",
+            constraint=models.UniqueConstraint(fields=("aggregate_return", "measure"), name="one_value_per_measure"),
         ),
         migrations.AddIndex(
-            model_name='indicatorresult',
-            index=models.Index(fields=['indicator_id', 'period_kind', 'period_start'], name='performance_indicat_846aa2_idx'),
+            model_name="indicatorresult",
+            index=models.Index(
+                fields=["indicator_id", "period_kind", "period_start"], name="performance_indicat_846aa2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorresult',
-            constraint=models.UniqueConstraint(fields=('run', 'indicator_id', 'period_kind', 'period_start', 'period_end'), name='one_result_per_period'),
+            model_name="indicatorresult",
+            constraint=models.UniqueConstraint(
+                fields=("run", "indicator_id", "period_kind", "period_start", "period_end"),
+                name="one_result_per_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatortarget',
-            constraint=models.UniqueConstraint(fields=('partnership', 'indicator_id', 'start_year'), name='one_target_per_year'),
+            model_name="indicatortarget",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "indicator_id", "start_year"), name="one_target_per_year"
+            ),
         ),
     ]
