@@ -5,9 +5,11 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# The DfE validation rules pin pandas and numpy below 2: they get an environment of their own.
+VALIDATORS := .venv-validators
 CSS := assure/core/static/dist/assure.css
 
-.PHONY: run test install install-dev assets system-packages chromium clean
+.PHONY: run test install install-dev assets validators system-packages chromium clean
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +27,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(CSS): node_modules/.package-lock.json assure/frontend/assure.scss
 	npm run --silent build
+
+$(VALIDATORS)/.installed: requirements-validators.lock
+	test -x $(VALIDATORS)/bin/python || $(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-validators.lock
+	touch $@
+
+validators: $(VALIDATORS)/.installed
 
 install: $(VENV)/.runtime assets
 install-dev: $(VENV)/.dev assets
@@ -46,14 +55,14 @@ chromium:
 	$(call apt_install,$(TEST_PACKAGES))
 
 run: export ASSURE_ENV ?= demo
-run: install system-packages
+run: install system-packages validators
 	$(BIN)/assure migrate --no-input
 	$(BIN)/assure demo --if-empty
 	@echo "Assure is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/assure runserver 127.0.0.1:8000
 
-test: install-dev chromium
+test: install-dev chromium validators
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) node_modules assure/core/static/dist var
+	rm -rf $(VENV) $(VALIDATORS) node_modules assure/core/static/dist var

@@ -14,6 +14,9 @@ Public entry points:
   the indicator document (the command line's JSON);
 - ``quality_rows(events, reference_date=None)``: the rows behind the data-quality counts;
 - ``make_pseudonymiser(key)``: HMAC-SHA256 of child identifiers;
+- ``check_dfe_rules(path, imported, pseudonymise=None, …)``: the DfE validation rules'
+  failures (rule code, message, pseudonymised child, field) for an accepted CIN census or
+  SSDA903 file, run in the validators' own environment -> ``DfeRulesReport``;
 - ``england_benchmarks()``: DfE England figures mapped to indicator ids;
 - ``synth.write_history`` / ``synth.demo_history``: synthetic Annex A histories.
 """
@@ -21,6 +24,7 @@ Public entry points:
 from .annex_a import read_annex_a
 from .benchmarks import BenchmarkRecord, england_benchmarks, read_benchmark_file
 from .cin_census import collection_year, read_cin_census
+from .dfe_rules import DfeRulesReport, RuleFailure, check_dfe_rules
 from .events import EVENT_KINDS, SCHEMAS, ImportResult, RowError, merge
 from .faults import ImportRejected, LimitExceeded
 from .indicators import DATA_QUALITY_KEYS, INDICATOR_IDS, compute, display, quality_rows, round_half_up
@@ -32,6 +36,7 @@ from .ssda903 import read_ssda903
 __all__ = [
     "BenchmarkRecord",
     "DATA_QUALITY_KEYS",
+    "DfeRulesReport",
     "EVENT_KINDS",
     "INDICATOR_IDS",
     "ImportRejected",
@@ -39,7 +44,9 @@ __all__ = [
     "LimitExceeded",
     "Limits",
     "RowError",
+    "RuleFailure",
     "SCHEMAS",
+    "check_dfe_rules",
     "collection_year",
     "compute",
     "detect",
