@@ -41,8 +41,6 @@ class Column:
             return f"parse_date({raw})"
         if self.parse == "count":
             return f"parse_count({raw})"
-        if self.parse == "code":
-            return codes.lookup_sql(self.code_set, raw)
         return raw
 
     @property
@@ -96,7 +94,7 @@ def parse_table(
     once per distinct text (a few thousand) and joined back, not once per row.
     """
     # Dates and codes: cleaned and parsed once per distinct text in the column, then joined back.
-    selects, joins = [], []
+    selects, joins, cleaned = [], [], []
     for column in columns:
         header = found[column.role]
         raw, value = _ident("raw_" + column.role), _ident(column.role)
@@ -104,18 +102,15 @@ def parse_table(
             selects.append(f"CAST(NULL AS VARCHAR) AS {raw}, CAST(NULL AS VARCHAR) AS {value}")
         elif column.parse in ("date", "code", "count"):
             lookup = f"lookup_{relation}_{column.role}"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT original, cleaned, {column.parse_sql('cleaned')} AS value "
-                f"FROM (SELECT original, clean_text(original) AS cleaned FROM "
-                f"(SELECT DISTINCT {_ident(header)} AS original FROM {relation}))"
-            )
+            _lookup_table(con, lookup, column, f"SELECT DISTINCT {_ident(header)} AS original FROM {relation}")
             joins.append(f"LEFT JOIN {lookup} ON {lookup}.original = source_rows.{_ident(header)}")
             selects.append(f"{lookup}.cleaned AS {raw}, {lookup}.value AS {value}")
         else:
-            selects.append(
-                f"clean_text(source_rows.{_ident(header)}) AS {raw}, "
-                f"{column.parse_sql(f'clean_text(source_rows.{_ident(header)})')} AS {value}"
-            )
+            # cleaned once, in the inner query, then read twice
+            clean = _ident("clean_" + column.role)
+            cleaned.append(f"clean_text({_ident(header)}) AS {clean}")
+            selects.append(f"source_rows.{clean} AS {raw}, {column.parse_sql(f'source_rows.{clean}')} AS {value}")
+    source = f"(SELECT *{''.join(', ' + item for item in cleaned)} FROM {relation})"
     bad = {
         column.role: (f"(raw_{column.role} IS NULL)" if column.required else "FALSE")
         + f" OR (raw_{column.role} IS NOT NULL AND {_ident(column.role)} IS NULL)"
@@ -128,7 +123,7 @@ def parse_table(
         f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
         SELECT * FROM (
-            SELECT source_rows.row_no, {", ".join(selects)} FROM {relation} AS source_rows {" ".join(joins)}
+            SELECT source_rows.row_no, {", ".join(selects)} FROM {source} AS source_rows {" ".join(joins)}
         ) WHERE {any_value}
         """
     )
@@ -166,6 +161,33 @@ def parse_table(
             )
         )
     return parsed, errors
+
+
+def _lookup_table(con: duckdb.DuckDBPyConnection, name: str, column: Column, distinct: str) -> None:
+    """``name``: each distinct text of a column (``original``), cleaned, and its value.
+
+    Dates and counts are parsed in SQL. Codes are read in Python, once per distinct text
+    (a handful): one long CASE per column would cost DuckDB more to plan than to run.
+    """
+    if column.parse != "code":
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT original, cleaned, {column.parse_sql('cleaned')} AS value "
+            f"FROM (SELECT original, clean_text(original) AS cleaned FROM ({distinct}))"
+        )
+        return
+    rows = con.execute(f"SELECT original, clean_text(original) FROM ({distinct}) WHERE original IS NOT NULL").fetchall()
+    values = [codes.lookup_python(column.code_set, cleaned) if cleaned is not None else None for _, cleaned in rows]
+    kind = pa.bool_() if all(isinstance(v, bool) for v in column.code_set.spellings.values()) else pa.string()
+    con.register(
+        name,
+        pa.table(
+            {
+                "original": pa.array([original for original, _ in rows], pa.string()),
+                "cleaned": pa.array([cleaned for _, cleaned in rows], pa.string()),
+                "value": pa.array(values, kind),
+            }
+        ),
+    )
 
 
 class TextTableBuilder:
