@@ -4,12 +4,14 @@ bounds only its own events (indicators.md, data-quality exclusions; decisions.md
 from datetime import date
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assure.performance.engine import ImportRejected, compute, merge, read_input
+from assure.performance.engine.events import EVENT_KINDS
 from assure.performance.models import Extract
-from assure.performance.services import extract_import
+from assure.performance.services import _read_events, extract_import
 
 from .annex_a_files import write_list
 from .cin_files import cin_child, cin_episode, write_census
@@ -193,3 +195,14 @@ def test_a_later_file_of_the_same_collection_year_replaces_the_earlier_and_other
     in_use = Extract.objects.filter(status=Extract.Status.IMPORTED).order_by("pk")
     assert list(in_use) == [census, following]
     assert "mid-year extract for 2019-20" in july.warnings[0]
+
+
+def test_events_stored_before_they_carried_their_files_date_get_the_date_their_version_held(tmp_path):
+    result = read_input(
+        write_census(tmp_path / "c.xml", "2019-07-21", cin_child("A", "2010-01-01", cin_episode("2019-08-15")))
+    )
+    for kind in EVENT_KINDS:
+        pq.write_table(result.tables[kind].drop_columns(["file_reference_date"]), tmp_path / f"{kind}.parquet")
+    events = _read_events(tmp_path, date(2019, 7, 21))
+    assert events.tables["referral"].column("file_reference_date").to_pylist() == [date(2019, 7, 21)]
+    assert compute(events, **YEAR)["data_quality"]["events_after_reference_date"] == 1

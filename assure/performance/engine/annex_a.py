@@ -394,6 +394,7 @@ def lists_to_events(
             con, part.relation, annex_list.columns, part.found, file=part.file, sheet=part.sheet
         )
         errors.extend(refused)
+        _release_text(con, part.relation)
         origins.append((part_no, part.file, part.sheet))
         name = f"events_{parsed}"
         con.execute(
@@ -460,6 +461,16 @@ def lists_to_events(
     return new_result(
         pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings, notes=notes
     )
+
+
+def _release_text(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+    """Free a list's raw text once it is parsed: a national file's text is gigabytes."""
+    con.execute(f"DROP VIEW IF EXISTS parsing_{relation}")
+    if relation.startswith("list_sheet_"):
+        con.unregister(relation)
+    else:
+        con.execute(f"DROP VIEW IF EXISTS {relation}")
+        con.execute(f"DROP TABLE IF EXISTS {relation}_text")
 
 
 def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:

@@ -75,8 +75,6 @@ class _Reader:
 
     def child(self, element: Element) -> None:
         self.children += 1
-        if self.children % 1_000 == 0:
-            check_time()
         _child(self, element, self.children)
 
     def fault(self, child_no: int, fault: _Fault) -> None:
@@ -339,7 +337,9 @@ def _stream(path: Path, name: str, reader: _Reader, limits: Limits) -> tuple[dat
     in_header = False
     child_depth: int | None = None
     child_elements = 0
-    for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+    for number, (event, element) in enumerate(iterparse(str(path), events=("start", "end"), forbid_dtd=True)):
+        if number % 100_000 == 0:
+            check_time()
         local = _local(element.tag)
         if event == "start":
             if not open_elements and local != "Message":
