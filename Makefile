@@ -5,11 +5,13 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# The DfE validation rules pin pandas and numpy below 2: they get an environment of their own.
+VALIDATORS := .venv-validators
 CSS := assure/core/static/dist/assure.css
 # Where `make run` serves Assure.
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev assets system-packages chromium clean
+.PHONY: run test install install-dev assets validators system-packages chromium clean
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +29,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(CSS): node_modules/.package-lock.json assure/frontend/assure.scss
 	npm run --silent build
+
+$(VALIDATORS)/.installed: requirements-validators.lock
+	test -x $(VALIDATORS)/bin/python || $(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-validators.lock
+	touch $@
+
+validators: $(VALIDATORS)/.installed
 
 install: $(VENV)/.runtime assets
 install-dev: $(VENV)/.dev assets
@@ -50,7 +59,7 @@ chromium:
 # One background worker per queue beside the web server: `mail` (every email) and `heavy` (imports, indicator
 # runs, validation, report rendering). Ctrl+C stops the server, and the workers stop with it.
 run: export ASSURE_ENV ?= demo
-run: install system-packages
+run: install system-packages validators
 	$(BIN)/assure migrate --no-input
 	$(BIN)/assure demo --if-empty
 	@echo "Assure is starting on http://$(ADDRESS) with its mail and heavy workers (Ctrl+C to stop)"
@@ -59,8 +68,8 @@ run: install system-packages
 	$(BIN)/assure db_worker --queue-name heavy & heavy=$$!; \
 	$(BIN)/assure runserver $(ADDRESS)
 
-test: install-dev chromium
+test: install-dev chromium validators
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) node_modules assure/core/static/dist var
+	rm -rf $(VENV) $(VALIDATORS) node_modules assure/core/static/dist var

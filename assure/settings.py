@@ -282,6 +282,7 @@ STORAGES = {
 # Uploaded files (evidence, extracts) live outside the web root and are only ever served by views
 # that check permission; MEDIA_URL is deliberately unset.
 FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The largest child-level extract an analyst may upload (a large authority's Annex A workbook).
 ASSURE_EXTRACT_MAX_BYTES = int(os.environ.get("ASSURE_EXTRACT_MAX_MB", "500")) * 1024 * 1024

@@ -1,14 +1,20 @@
-"""Benchmark: a 1,000,000-child synthetic Annex A history, then one year's indicators.
+"""Benchmark: the engine beside DuckDB's bare CSV count, and the whole command, on synthetic histories.
 
 Not a test. Run from the repository root:
 
-    .venv/bin/python bench/bench_indicators.py [--children 1000000] [--seed 1] [--keep DIR]
+    .venv/bin/python bench/bench_indicators.py [--children 100000 --children 1000000] [--runs 5] [--keep DIR]
 
-The synthetic history is written first (not timed against the target); then a child
-process reads it and computes 2019-20, timing each phase: parse (CSV text into
-DuckDB), map (normalise into the canonical events), compute (every indicator and
-check). Peak memory is the child process's ru_maxrss: DuckDB allocates outside
-Python's allocator, so tracemalloc would not see it.
+For each size, a synthetic Annex A history is written (or reused from --keep), read once
+to warm the file cache, and then, in one child process that has already started Python
+and imported the engine, measured --runs times side by side:
+
+- ``count_star``: ``SELECT count(*) FROM read_csv(f, all_varchar=true)`` for each list file;
+- ``engine``: reading and mapping the folder (``read_input``) and computing 2019-20.
+
+The medians and their ratio are reported. Then the whole command, ``assure indicators``
+for 2019-20 over the folder, is run --runs times as its own process: wall-clock seconds
+(start-up included) and peak resident memory (the child's ru_maxrss, from wait4).
+The load average (the machine is shared) is printed beside each measurement.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,85 +30,128 @@ import time
 from pathlib import Path
 
 MEASURE = """
-import json, resource, sys, time
+import glob, json, statistics, sys, time
 from datetime import date
-from assure.performance.engine import annex_a, codes, compute
+import duckdb
+from assure.performance.engine import compute, read_input
+
+folder, runs = sys.argv[1], int(sys.argv[2])
+files = sorted(glob.glob(folder + "/*.csv"))
 
 
-def clock():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return time.perf_counter(), usage.ru_utime + usage.ru_stime
+def count_star():
+    con = duckdb.connect()
+    rows = sum(con.execute(f"SELECT count(*) FROM read_csv('{file}', all_varchar=true)").fetchone()[0] for file in files)
+    con.close()
+    return rows
 
 
-folder = sys.argv[1]
-marks = [clock()]
-con = codes.connect()
-parts = annex_a.load_lists(con, folder)
-marks.append(clock())
-events = annex_a.lists_to_events(con, parts, None)
-con.close()  # as read_annex_a does: the loaded text is not kept once the events exist
-marks.append(clock())
-document = compute(events, period_from=date(2019, 4, 1), period_to=date(2020, 3, 31), population=1_000_000)
-marks.append(clock())
-phases = {}
-for name, (start, end) in zip(("parse", "map", "compute"), zip(marks, marks[1:])):
-    phases[name + "_seconds"] = round(end[0] - start[0], 2)
-    phases[name + "_cpu_seconds"] = round(end[1] - start[1], 2)
-print(json.dumps({
-    **phases,
-    "total_seconds": round(marks[-1][0] - marks[0][0], 2),
-    "total_cpu_seconds": round(marks[-1][1] - marks[0][1], 2),
-    "events": events.row_counts(), "rows_rejected": len(events.errors),
-    "referrals_2019_20": document["indicators"]["referrals"]["numerator"],
-}))
+def engine():
+    events = read_input(folder)
+    document = compute(events, period_from=date(2019, 4, 1), period_to=date(2020, 3, 31), population=1_000_000)
+    return document["indicators"]["referrals"]["numerator"]
+
+
+found = {"count_star": count_star(), "engine": engine()}  # a first pass each, not timed
+seconds = {"count_star": [], "engine": []}
+for _ in range(runs):
+    for name, run in (("count_star", count_star), ("engine", engine)):
+        started = time.perf_counter()
+        run()
+        seconds[name].append(round(time.perf_counter() - started, 3))
+print(json.dumps({"rows": found["count_star"], "referrals_2019_20": found["engine"], "seconds": seconds}))
 """
 
 
+def load() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
 def run_child(arguments: list[str]) -> tuple[str, float, float]:
-    """Run a Python child process; its output, wall-clock seconds and own peak resident memory (MB)."""
+    """A child process's output, wall-clock seconds and peak resident memory (MB)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"the child process failed with status {process.returncode}")
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{arguments[0]} failed with status {os.waitstatus_to_exitcode(status)}")
     return output, time.perf_counter() - started, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--children", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", type=Path, help="write the history here and keep it")
-    arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = arguments.keep or Path(scratch) / "history"
-        _, synth_seconds, synth_peak = run_child(
+def history(folder: Path, children: int, seed: int) -> Path:
+    if not any(folder.glob("*.csv")):
+        run_child(
             [
+                sys.executable,
                 "-c",
                 "import sys; from pathlib import Path; from assure.performance.engine.synth import write_history; "
                 "write_history(Path(sys.argv[1]), children=int(sys.argv[2]), seed=int(sys.argv[3]))",
                 str(folder),
-                str(arguments.children),
-                str(arguments.seed),
+                str(children),
+                str(seed),
             ]
         )
-        size = sum(path.stat().st_size for path in folder.glob("*.csv"))
-        output, _, peak = run_child(["-c", MEASURE, str(folder)])
+    for path in folder.glob("*.csv"):  # warm the file cache
+        with open(path, "rb") as handle:
+            while handle.read(16 * 1024 * 1024):
+                pass
+    return folder
+
+
+def measure(folder: Path, runs: int) -> dict:
+    load_before = load()
+    output, _, _ = run_child([sys.executable, "-c", MEASURE, str(folder), str(runs)])
     result = json.loads(output)
-    result.update(
-        {
-            "children": arguments.children,
-            "synth_seconds": round(synth_seconds, 2),
-            "synth_peak_memory_megabytes": round(synth_peak),
-            "csv_megabytes": round(size / 1e6),
-            "peak_memory_megabytes": round(peak),
-            # the machine's other work slows wall-clock time; CPU seconds are steadier
-            "load_average_after": [round(load, 2) for load in os.getloadavg()],
-        }
-    )
-    print(json.dumps(result, indent=2))
+    medians = {name: statistics.median(values) for name, values in result["seconds"].items()}
+    command_seconds, command_peaks = [], []
+    assure = Path(sys.executable).with_name("assure")
+    for _ in range(runs):
+        _, seconds, peak = run_child(
+            [
+                str(assure),
+                "indicators",
+                f"--input={folder}",
+                "--from=2019-04-01",
+                "--to=2020-03-31",
+                "--population=1000000",
+                "--json",
+            ]
+        )
+        command_seconds.append(round(seconds, 2))
+        command_peaks.append(round(peak))
+    return {
+        "csv_megabytes": round(sum(path.stat().st_size for path in folder.glob("*.csv")) / 1e6),
+        "rows": result["rows"],
+        "referrals_2019_20": result["referrals_2019_20"],
+        "count_star_seconds": result["seconds"]["count_star"],
+        "engine_seconds": result["seconds"]["engine"],
+        "count_star_median": medians["count_star"],
+        "engine_median": medians["engine"],
+        "engine_over_count_star": round(medians["engine"] / medians["count_star"], 2),
+        "command_seconds": command_seconds,
+        "command_median": statistics.median(command_seconds),
+        "command_peak_megabytes": max(command_peaks),
+        "load_average_before": load_before,
+        "load_average_after": load(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, action="append", help="repeatable; 100000 and 1000000 if not given")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="write the histories under this folder and keep them")
+    arguments = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        root = arguments.keep or Path(scratch)
+        for children in arguments.children or [100_000, 1_000_000]:
+            folder = root / f"history-{children}-{arguments.seed}"
+            folder.mkdir(parents=True, exist_ok=True)
+            results[children] = measure(history(folder, children, arguments.seed), arguments.runs)
+            print(json.dumps({children: results[children]}), flush=True)
+    print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

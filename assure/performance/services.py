@@ -4,14 +4,12 @@ computing indicators, and agencies' quarterly returns."""
 import hashlib
 import hmac
 import shutil
-import tempfile
 import time
 import uuid
-import zipfile
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,9 +23,8 @@ from assure.core.models import Job, Partnership, ReportingYear, User
 from assure.core.notify import notify
 from assure.core.permissions import Role
 
-from .engine.events import EVENT_KINDS, ImportRejected, ImportResult, merge
-from .engine.indicators import compute, quality_rows
-from .engine.inputs import detect, read_input
+from .engine import ImportRejected, Limits, collection_year, compute, quality_rows, read_input
+from .engine.events import EVENT_KINDS, ImportResult, conform, merge
 from .engine.pseudonymise import make_pseudonymiser
 from .models import (
     AggregateReturn,
@@ -47,12 +44,17 @@ ALLOWED_SUFFIXES = {
     ".xml": "a CIN census XML file",
     ".csv": "an SSDA903 episodes CSV",
 }
-# A zip may unpack to at most this much: protection against archive bombs.
-MAX_UNPACKED_BYTES = 4 * 1024**3
+# How often an import rebuilds its data version when another import landed meanwhile.
+_VERSION_ATTEMPTS = 3
 
 
 def _data_dir() -> Path:
     return Path(settings.VAR_DIR) / "data"
+
+
+def import_limits() -> Limits:
+    """The limits every import and computation runs under (decisions.md, "Limits per upload")."""
+    return Limits(extract_max_bytes=settings.ASSURE_EXTRACT_MAX_BYTES, scratch_dir=Path(settings.VAR_DIR) / "tmp")
 
 
 def pseudonymiser_for(partnership: Partnership):
@@ -63,114 +65,162 @@ def pseudonymiser_for(partnership: Partnership):
     return make_pseudonymiser(key)
 
 
-@contextmanager
-def _readable_input(path: Path):
-    """The path the engine reads: a zip of list CSVs is unpacked, safely, into a temporary folder."""
-    if path.suffix.lower() != ".zip":
-        yield path
-        return
-    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")]
-        if not members:
-            raise ImportRejected(f"{path.name}: the zip holds no CSV files; expected one CSV per Annex A list")
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise ImportRejected(f"{path.name}: the zip unpacks to more than {MAX_UNPACKED_BYTES // 1024**3} GB")
-        for number, member in enumerate(members):
-            # Flattened names: a member's own path (possibly "../..") is never used on disk.
-            with archive.open(member) as source, open(Path(folder) / f"{number:03d}.csv", "wb") as target:
-                shutil.copyfileobj(source, target)
-        yield Path(folder)
+def _private_folder(folder: Path) -> Path:
+    """A folder only Assure's user can enter (0700), its parents too."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 def _write_events(result: ImportResult, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     for kind in EVENT_KINDS:
-        pq.write_table(result.tables[kind], folder / f"{kind}.parquet")
+        path = folder / f"{kind}.parquet"
+        pq.write_table(result.tables[kind], path)
+        path.chmod(0o600)
 
 
 def _read_events(folder: Path, reference_date: date | None) -> ImportResult:
-    tables = {kind: pq.read_table(folder / f"{kind}.parquet") for kind in EVENT_KINDS}
+    """A data version's or extract's events. Files written before each event carried its CIN
+    file's ReferenceDate get ``reference_date`` (the one the version held) on every event."""
+    tables = {}
+    for kind in EVENT_KINDS:
+        table = pq.read_table(folder / f"{kind}.parquet")
+        if "file_reference_date" not in table.column_names:
+            table = table.append_column("file_reference_date", pa.array([reference_date] * table.num_rows, pa.date32()))
+        tables[kind] = conform(kind, table)
     return ImportResult(tables=tables, reference_date=reference_date)
 
 
-def _extract_key(kind: str, result: ImportResult) -> str:
-    if kind == "cin_census" and result.reference_date:
-        return f"cin_census:{result.reference_date.isoformat()}"
-    return kind
+def _extract_key(result: ImportResult) -> str:
+    """The source a file replaces: a CIN census file is its collection year (decisions.md, "A source")."""
+    if result.kind == "cin_census" and result.reference_date:
+        return f"cin_census:{periods.reporting_year_label(collection_year(result.reference_date))}"
+    return result.kind
+
+
+def _user_file_name(original_name: str) -> str:
+    # Browsers send the base name; some old ones sent the whole path from the user's machine.
+    return "".join(c if c.isprintable() else " " for c in original_name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
 
 
 def extract_import(*, partnership: Partnership, file, original_name: str, uploaded_by=None) -> Extract:
-    """Store an uploaded extract and import it in one transaction.
+    """Store an uploaded extract, read it, and record it and the new data version in one short transaction.
 
-    A structural fault records the upload as rejected, with the reason, and imports
-    nothing. Row faults reject those rows only; they are kept with the upload. The new
-    extract replaces an earlier one of the same kind (and census date), never adds to it.
+    Reading (under the import limits) and merging happen outside any database transaction,
+    so an import never holds the database while it works. A structural fault or a limit
+    refuses the file: the upload is recorded as rejected with the reason, in the file's own
+    name, and the stored file is removed. Row faults reject those rows only; they are kept
+    with the upload. The new extract replaces the earlier one of the same source (the kind;
+    for a CIN census, its collection year), never adds to it.
     """
     suffix = Path(original_name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationError(
             f"{original_name} is not a file Assure can import. Upload " + ", ".join(ALLOWED_SUFFIXES.values()) + "."
         )
+    name = _user_file_name(original_name)
     digest = hashlib.sha256()
     for chunk in iter(lambda: file.read(1024 * 1024), b""):
         digest.update(chunk)
     file.seek(0)
-    with transaction.atomic():
-        extract = Extract(
-            partnership=partnership,
-            original_name=original_name,
-            sha256=digest.hexdigest(),
-            uploaded_by=uploaded_by,
-            status=Extract.Status.REJECTED,
-        )
-        extract.stored_file.save(f"{uuid.uuid4().hex}{suffix}", File(file), save=False)
-        path = Path(extract.stored_file.path)
-        try:
-            with _readable_input(path) as readable:
-                extract.kind = detect(readable)
-                result = read_input(readable, pseudonymise=pseudonymiser_for(partnership))
-        except (ImportRejected, zipfile.BadZipFile) as fault:
-            extract.rejection_reason = str(fault).replace(str(path), original_name)
+    extract = Extract(partnership=partnership, original_name=name, sha256=digest.hexdigest(), uploaded_by=uploaded_by)
+    extract.stored_file.save(f"{uuid.uuid4().hex}{suffix}", File(file), save=False)
+    path = Path(extract.stored_file.path)
+    try:
+        result = read_input(path, name=name, pseudonymise=pseudonymiser_for(partnership), limits=import_limits())
+    except ImportRejected as fault:
+        _remove_upload(extract)
+        extract.status = Extract.Status.REJECTED
+        extract.rejection_reason = str(fault)
+        with transaction.atomic():
             extract.save()
-            return extract
-        extract.status = Extract.Status.IMPORTED
-        extract.extract_key = _extract_key(extract.kind, result)
-        extract.reference_date = result.reference_date
-        extract.row_counts = result.row_counts()
-        extract.row_errors = [{**error.as_dict(), "file": original_name} for error in result.errors]
-        extract.warnings = result.warnings
-        extract.save()
-        _write_events(result, _data_dir() / "extracts" / str(extract.pk))
-        earlier = Extract.objects.filter(
-            partnership=partnership, extract_key=extract.extract_key, status=Extract.Status.IMPORTED
-        )
-        for replaced in earlier.exclude(pk=extract.pk):
-            replaced.status = Extract.Status.REPLACED
-            replaced.replaced_by = extract
-            replaced.save()
-        data_version_build(partnership=partnership, started_by=uploaded_by)
+        return extract
+    except BaseException:
+        _remove_upload(extract)
+        raise
+    extract.status = Extract.Status.IMPORTED
+    extract.kind = result.kind
+    extract.extract_key = _extract_key(result)
+    extract.reference_date = result.reference_date
+    extract.row_counts = result.row_counts()
+    extract.row_errors = [{**error.as_dict(), "file": original_name} for error in result.errors]
+    extract.warnings = result.notes + result.warnings
+    events_folder = _data_dir() / "extracts" / f"incoming-{uuid.uuid4().hex}"
+    try:
+        _write_events(result, events_folder)
+        del result
+        _land(extract, events_folder)
+    except BaseException:
+        shutil.rmtree(events_folder, ignore_errors=True)
+        _remove_upload(extract)
+        raise
     return extract
 
 
-def data_version_build(*, partnership: Partnership, started_by=None) -> DataVersion:
-    """Merge every extract in use into a new data version (natural keys across extracts), and queue its figures."""
-    extracts = list(
-        Extract.objects.filter(partnership=partnership, status=Extract.Status.IMPORTED).order_by("uploaded_at", "pk")
-    )
-    results = [_read_events(_data_dir() / "extracts" / str(e.pk), e.reference_date) for e in extracts]
-    merged = merge(results) if results else ImportResult(tables={}, reference_date=None)
+def _remove_upload(extract: Extract) -> None:
+    """Delete a refused or failed upload's stored file; the record keeps no file."""
+    extract.stored_file.delete(save=False)
+    extract.stored_file = ""
+
+
+def _land(extract: Extract, events_folder: Path) -> None:
+    """Merge the new extract with the others in use and record both in one short transaction.
+
+    The merge runs outside the transaction; if another import landed in the meantime, the
+    merge is made again with it.
+    """
+    partnership = extract.partnership
+    for _ in range(_VERSION_ATTEMPTS):
+        in_use = _extracts_in_use(partnership, replacing=extract.extract_key)
+        events = [_read_events(_data_dir() / "extracts" / str(e.pk), e.reference_date) for e in in_use]
+        version_folder = _write_version(events + [_read_events(events_folder, extract.reference_date)])
+        with transaction.atomic():
+            if [e.pk for e in _extracts_in_use(partnership, replacing=extract.extract_key)] != [e.pk for e in in_use]:
+                shutil.rmtree(version_folder, ignore_errors=True)
+                continue
+            extract.uploaded_at = timezone.now()
+            extract.save()
+            final = _data_dir() / "extracts" / str(extract.pk)
+            shutil.rmtree(final, ignore_errors=True)  # left by an import whose commit failed
+            events_folder.rename(final)
+            try:
+                for replaced in Extract.objects.filter(
+                    partnership=partnership, extract_key=extract.extract_key, status=Extract.Status.IMPORTED
+                ).exclude(pk=extract.pk):
+                    replaced.status = Extract.Status.REPLACED
+                    replaced.replaced_by = extract
+                    replaced.save()
+                _record_version(partnership, version_folder, [*in_use, extract], started_by=extract.uploaded_by)
+            except BaseException:
+                final.rename(events_folder)
+                raise
+        return
+    raise ValidationError("Other uploads kept landing while this one was being read. Upload the file again.")
+
+
+def _extracts_in_use(partnership: Partnership, *, replacing: str = "") -> list[Extract]:
+    extracts = Extract.objects.filter(partnership=partnership, status=Extract.Status.IMPORTED)
+    if replacing:
+        extracts = extracts.exclude(extract_key=replacing)
+    return list(extracts.order_by("uploaded_at", "pk"))
+
+
+def _write_version(events: list[ImportResult]) -> Path:
+    """Merge extracts' events (natural keys across extracts) into a new version folder."""
+    merged = merge(events)
     folder = _data_dir() / "versions" / uuid.uuid4().hex
-    if results:
-        _write_events(merged, folder)
+    _write_events(merged, folder)
+    return folder
+
+
+def _record_version(partnership: Partnership, folder: Path, extracts: list[Extract], *, started_by=None) -> DataVersion:
+    tables = {kind: pq.read_metadata(folder / f"{kind}.parquet").num_rows for kind in EVENT_KINDS}
+    single = extracts[0].reference_date if len(extracts) == 1 else None
     version = DataVersion.objects.create(
-        partnership=partnership,
-        folder=str(folder),
-        reference_date=merged.reference_date,
-        event_counts={kind: table.num_rows for kind, table in merged.tables.items()},
+        partnership=partnership, folder=str(folder), reference_date=single, event_counts=tables
     )
     version.extracts.set(extracts)
-    if results:
-        indicator_run_start(data_version=version, started_by=started_by)
+    indicator_run_start(data_version=version, started_by=started_by)
     return version
 
 
@@ -207,58 +257,63 @@ def standard_periods(partnership: Partnership) -> list[tuple[str, periods.Period
 def indicator_run_compute(*, data_version: DataVersion, job: Job) -> IndicatorRun:
     """Compute every indicator and data-quality check for the standard periods, and store them.
 
-    The computation runs outside any transaction, reporting each period as a stage of ``job``; the results are
-    written in one short transaction at the end.
+    The computation runs outside any database transaction, reporting each period as a stage of ``job``; the run
+    and its results are written in one short transaction at the end.
     """
     started = time.monotonic()
+    started_at = timezone.now()
     job_stage(job, "Reading the data")
     events = _read_events(Path(data_version.folder), data_version.reference_date)
+    limits = import_limits()
     periods_to_compute = standard_periods(data_version.partnership)
-    computed = []
+    documents = []
     for number, (kind, period, population) in enumerate(periods_to_compute, start=1):
         job_stage(
             job,
             f"Computing {period.label} ({number} of {len(periods_to_compute)})",
             100 * (number - 1) / len(periods_to_compute),
         )
-        document = compute(events, period_from=period.start, period_to=period.end, population=population or 0)
-        computed.append((kind, period, population, document))
+        document = compute(
+            events, period_from=period.start, period_to=period.end, population=population or 0, limits=limits
+        )
+        documents.append((kind, period, population, document))
+    del events
     job_stage(job, "Saving the figures")
-    with transaction.atomic():
-        run = IndicatorRun.objects.create(data_version=data_version)
-        results, quality = [], []
-        for kind, period, population, document in computed:
-            for indicator_id, result in document["indicators"].items():
-                results.append(
-                    IndicatorResult(
-                        run=run,
-                        indicator_id=indicator_id,
-                        period_kind=kind,
-                        period_start=period.start,
-                        period_end=period.end,
-                        period_label=period.label,
-                        population=population,
-                        numerator=result["numerator"],
-                        denominator=result["denominator"],
-                        value=result["value"],
-                        partial=result.get("partial", False),
-                    )
-                )
-            quality.append(
-                DataQualityResult(
-                    run=run,
+    results, quality = [], []
+    for kind, period, population, document in documents:
+        for indicator_id, result in document["indicators"].items():
+            results.append(
+                IndicatorResult(
+                    indicator_id=indicator_id,
                     period_kind=kind,
                     period_start=period.start,
                     period_end=period.end,
                     period_label=period.label,
-                    checks=document["data_quality"],
-                    warnings=document["warnings"],
+                    population=population,
+                    numerator=result["numerator"],
+                    denominator=result["denominator"],
+                    value=result["value"],
+                    partial=result.get("partial", False),
                 )
             )
+        quality.append(
+            DataQualityResult(
+                period_kind=kind,
+                period_start=period.start,
+                period_end=period.end,
+                period_label=period.label,
+                checks=document["data_quality"],
+                warnings=document["warnings"],
+            )
+        )
+    with transaction.atomic():
+        run = IndicatorRun.objects.create(
+            data_version=data_version, started_at=started_at, seconds=round(time.monotonic() - started, 3)
+        )
+        for record in results + quality:
+            record.run = run
         IndicatorResult.objects.bulk_create(results, batch_size=1000)
         DataQualityResult.objects.bulk_create(quality)
-        run.seconds = round(time.monotonic() - started, 3)
-        run.save()
     return run
 
 

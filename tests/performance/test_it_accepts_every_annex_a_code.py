@@ -32,13 +32,8 @@ def preferred_codes():
 
 
 @pytest.mark.parametrize(("code_set", "preferred_code"), preferred_codes())
-def test_the_preferred_code_and_its_sql_reading_agree_and_are_known(code_set, preferred_code):
-    con = codes.connect()
-    (in_sql,) = con.execute(
-        f"SELECT {codes.lookup_sql(CODE_SETS[code_set], 'code')} FROM (SELECT ? AS code)", [preferred_code]
-    ).fetchall()[0]
-    assert in_sql is not None
-    assert in_sql == codes.lookup_python(CODE_SETS[code_set], preferred_code)
+def test_the_preferred_code_is_known(code_set, preferred_code):
+    assert codes.lookup_python(CODE_SETS[code_set], preferred_code) is not None
 
 
 def test_all_eleven_code_sets_are_in_the_codes_used_sheet():

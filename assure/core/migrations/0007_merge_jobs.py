@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_jobs_job'),
-        ('core', '0006_merge_audit_trail'),
+        ("core", "0004_jobs_job"),
+        ("core", "0006_merge_audit_trail"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -18,9 +21,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import codes
+from . import archive, codes
 from .events import (
-    ImportRejected,
     ImportResult,
     Pseudonymiser,
     RowError,
@@ -28,7 +30,9 @@ from .events import (
     new_result,
     pseudonymise_tables,
 )
-from .tabular import Column, load_csv, match_columns, normalise_header, parse_table, text_table
+from .faults import ImportRejected, listed, quoted
+from .limits import Limits, RowCounter, check_time, running, scratch_folder
+from .tabular import Column, TextTableBuilder, load_csv, match_columns, normalise_header, parse_table
 
 
 @dataclass(frozen=True)
@@ -164,57 +168,114 @@ class LoadedList:
     notes: list[str] = field(default_factory=list)  # warnings about how it was read
 
 
-def read_annex_a(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
-    """Import an Annex A workbook (.xlsx), a folder of list CSVs, or a single list CSV."""
-    con = codes.connect()
-    return lists_to_events(con, load_lists(con, path), pseudonymise)
+def read_annex_a(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    pseudonymise: Pseudonymiser | None = None,
+    limits: Limits | None = None,
+) -> ImportResult:
+    """Import an Annex A workbook (.xlsx), a zip or folder of list CSVs, or a single list CSV.
+
+    ``name`` is the input as its owner knows it (the uploaded file's name), used in every
+    message and row error; it defaults to the path.
+    """
+    limits, name = limits or Limits(), name or str(path)
+    with running(limits, name), codes.connection(limits) as con:
+        with _csv_files_of(Path(path), name, limits) as files:
+            parts = load_lists(con, Path(path), name=name, limits=limits, files=files)
+            return lists_to_events(con, parts, pseudonymise)
 
 
-def load_lists(con: duckdb.DuckDBPyConnection, path: str | Path) -> list[LoadedList]:
-    """Find the lists in a workbook, folder or CSV and load their text into ``con`` (the parse phase)."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(child for child in path.iterdir() if child.suffix.lower() == ".csv")
+@contextmanager
+def _csv_files_of(path: Path, name: str, limits: Limits) -> Iterator[list[tuple[Path, str]] | None]:
+    """The list CSVs of a zip, unpacked into a private folder removed afterwards; None for other inputs."""
+    if path.is_dir() or not archive.is_zip(path) or archive.is_workbook(path, name, limits):
+        yield None
+        return
+    folder = scratch_folder(limits, "unpacked-")
+    try:
+        yield archive.unpack_csvs(path, name, folder, limits)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_lists(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    *,
+    name: str | None = None,
+    limits: Limits | None = None,
+    files: list[tuple[Path, str]] | None = None,
+) -> list[LoadedList]:
+    """Find the lists in a workbook, folder or CSV and load their text into ``con`` (the parse phase).
+
+    ``files`` gives the CSVs (path, name for messages) when they were unpacked from a zip.
+    """
+    path, limits = Path(path), limits or Limits()
+    name = name or str(path)
+    counter = RowCounter(limits, name)
+    if files is None and path.is_dir():
+        files = [(child, f"{name}/{child.name}") for child in sorted(path.iterdir()) if child.suffix.lower() == ".csv"]
         if not files:
-            raise ImportRejected(f"{path}: the folder holds no .csv files; expected one CSV per Annex A list")
-        parts = [_load_csv(con, file, index) for index, file in enumerate(files)]
-    elif path.suffix.lower() == ".csv":
-        parts = [_load_csv(con, path, 0)]
+            raise ImportRejected(f"{name} holds no .csv files; expected one CSV per Annex A list")
+    if files is not None:
+        parts = [_load_csv(con, file, display, index, counter) for index, (file, display) in enumerate(files)]
+    elif archive.is_zip(path):
+        parts = _load_workbook(con, path, name, limits, counter)
     else:
-        parts = _load_workbook(con, path)
+        parts = [_load_csv(con, path, name, 0, counter)]
     if not any(part.annex_list.used for part in parts):
         raise ImportRejected(
-            f"{path}: no Annex A List 1 to 8 found; expected sheets or files with the Annex A column headers"
+            f"{name} holds no Annex A List 1 to 8; expected sheets or files with the Annex A column headers"
         )
     return parts
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, index: int) -> LoadedList:
+def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, name: str, index: int, counter: RowCounter) -> LoadedList:
     try:
         with open(file, newline="", encoding="utf-8-sig", errors="replace") as handle:
-            first_rows = list(islice(csv.reader(handle), 3))
-    except (OSError, csv.Error) as error:
-        raise ImportRejected(f"{file}: cannot be read as a CSV file ({error})") from error
+            # At most the first three rows, each at most a header's width: a bomb has no line ends.
+            first_rows = list(islice(csv.reader(_bounded_lines(handle)), 3))
+    except (OSError, csv.Error):
+        raise ImportRejected(
+            f"{name} cannot be read as a CSV file; expected comma-separated text with the list's header row"
+        ) from None
     header_index = next((number for number, row in enumerate(first_rows) if is_header_row(row)), None)
     annex_list = recognise(first_rows[header_index]) if header_index is not None else None
     if annex_list is None:
         raise ImportRejected(
-            f"{file}: not an Annex A list; expected a header row with 'Child Unique ID' and a list's column names"
+            f"{name} is not an Annex A list; expected a header row with “Child Unique ID” and a list's column names"
         )
+    if not annex_list.used:
+        return LoadedList(annex_list, "", {}, name, None)
     relation = f"list_file_{index}"
     found, notes = load_csv(
-        con, file, relation, skip=header_index, pick=lambda headers: _match(annex_list, headers, str(file), None)
+        con,
+        file,
+        relation,
+        name=name,
+        skip=header_index,
+        pick=lambda headers: _match(annex_list, headers, name, None),
+        counter=counter,
     )
-    return LoadedList(annex_list, relation, found, str(file), None, notes)
+    return LoadedList(annex_list, relation, found, name, None, notes)
+
+
+def _bounded_lines(handle, most: int = 64 * 1024) -> Iterator[str]:
+    """Lines of a text file, each cut at ``most`` characters."""
+    while line := handle.readline(most):
+        yield line
 
 
 def _match(annex_list: AnnexAList, headers: list[str], file: str, sheet: str | None) -> dict[str, str | None]:
     found, missing = match_columns(annex_list.columns, headers)
     if missing:
-        where = file + (f" [{sheet}]" if sheet else "")
+        where = file + (f", sheet {quoted(sheet)}" if sheet else "")
         raise ImportRejected(
-            f"{where}: List {annex_list.number} ({annex_list.title}) lacks the column(s) "
-            + ", ".join(repr(name) for name in missing)
+            f"{where}: List {annex_list.number} ({annex_list.title}) lacks the column"
+            + ("s " if len(missing) > 1 else " ")
+            + listed(missing)
             + "; expected the Annex A template's headers"
         )
     return found
@@ -232,39 +293,73 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _load_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> list[LoadedList]:
+def _load_workbook(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, limits: Limits, counter: RowCounter
+) -> list[LoadedList]:
     import openpyxl  # only the workbook path needs it
 
+    archive.check_workbook_size(path, name, limits)
     try:
         # Cached values: a formula cell reads as the figure Excel last showed.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
-        raise ImportRejected(f"{path}: cannot be opened as an .xlsx workbook ({error})") from error
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        raise ImportRejected(
+            f"{name} cannot be opened as an Excel workbook; expected a workbook saved as .xlsx"
+        ) from None
     parts = []
     try:
         for index, sheet in enumerate(workbook.worksheets):
-            sheet.reset_dimensions()
-            rows = sheet.iter_rows(values_only=True)
-            header_row_no, headers = None, None
-            for row_no, row in enumerate(islice(rows, 5), start=1):
-                if is_header_row(list(row)):
-                    header_row_no, headers = row_no, list(row)
-                    break
-            annex_list = recognise(headers) if headers else None
-            if annex_list is None:
-                continue  # guidance, codes and front sheets
-            names = _unique_headers(headers)
-            data, numbers = [], []
-            for row_no, row in enumerate(rows, start=header_row_no + 1):
-                data.append(tuple(_cell_text(value) for value in row))
-                numbers.append(row_no)
-            relation = f"list_sheet_{index}"
-            con.register(relation, text_table(names, data, numbers))
-            found = _match(annex_list, names, str(path), sheet.title) if annex_list.used else {}
-            parts.append(LoadedList(annex_list, relation, found, str(path), sheet.title))
+            part = _load_sheet(con, sheet, index, name, limits, counter)
+            if part is not None:
+                parts.append(part)
+    except archive.READ_ERRORS:
+        raise ImportRejected(
+            f"{name} is damaged: part of the workbook cannot be read; save it again in Excel"
+        ) from None
     finally:
         workbook.close()
     return parts
+
+
+def _load_sheet(con, sheet, index: int, name: str, limits: Limits, counter: RowCounter) -> LoadedList | None:
+    """One sheet's list, read only as wide as its last recognised header (a cell in column XFD costs nothing)."""
+    sheet.reset_dimensions()
+    header_row_no, headers = None, None
+    candidates = sheet.iter_rows(min_row=1, max_row=5, max_col=limits.header_cells, values_only=True)
+    for row_no, row in enumerate(candidates, start=1):
+        if is_header_row(list(row)):
+            header_row_no, headers = row_no, list(row)
+            break
+    annex_list = recognise(headers) if headers else None
+    if annex_list is None:
+        return None  # guidance, codes and front sheets
+    if not annex_list.used:
+        return LoadedList(annex_list, "", {}, name, sheet.title)
+    wanted = {normalise_header(column.header) for column in annex_list.columns}
+    width = max(
+        position
+        for position, header in enumerate(headers, start=1)
+        if header is not None and normalise_header(header) in wanted
+    )
+    names = _unique_headers(headers[:width])
+    found = _match(annex_list, names, name, sheet.title)
+    builder = TextTableBuilder(names)
+    rows = 0
+    where = f"{name}, sheet {quoted(sheet.title)},"
+    data = sheet.iter_rows(min_row=header_row_no + 1, max_col=width, values_only=True)
+    for row_no, row in enumerate(data, start=header_row_no + 1):
+        if rows % 10_000 == 0:
+            check_time()
+        if all(value is None for value in row):
+            continue  # spreadsheets end in blank rows, and missing rows come back empty
+        rows += 1
+        if rows > limits.rows_per_list:
+            counter.add(rows, where)
+        builder.add(tuple(_cell_text(value) for value in row), row_no)
+    counter.add(rows, where)
+    relation = f"list_sheet_{index}"
+    con.register(relation, builder.table())
+    return LoadedList(annex_list, relation, found, name, sheet.title)
 
 
 def _unique_headers(headers: list[object]) -> list[str]:
@@ -284,6 +379,7 @@ def lists_to_events(
     """Normalise loaded lists into the canonical events, listing every refused row (the map phase)."""
     errors: list[RowError] = []
     warnings: list[str] = []
+    notes: list[str] = []
     pieces: dict[str, list[str]] = {}
     origins = []  # (part_no, file, sheet): joined on at the end, so rows carry a number, not the text
     seq_offset = 0
@@ -291,13 +387,14 @@ def lists_to_events(
         annex_list = part.annex_list
         warnings.extend(part.notes)
         if not annex_list.used:
-            where = part.file + (f" [{part.sheet}]" if part.sheet else "")
-            warnings.append(f"{where}: List {annex_list.number} ({annex_list.title}) is not used by the indicators")
+            where = part.file + (f", sheet {quoted(part.sheet)}" if part.sheet else "")
+            notes.append(f"List {annex_list.number} ({annex_list.title}) in {where} is not used by the indicators")
             continue
         parsed, refused = parse_table(
             con, part.relation, annex_list.columns, part.found, file=part.file, sheet=part.sheet
         )
         errors.extend(refused)
+        _release_text(con, part.relation)
         origins.append((part_no, part.file, part.sheet))
         name = f"events_{parsed}"
         con.execute(
@@ -348,10 +445,11 @@ def lists_to_events(
             "child",
             con.sql(
                 with_origin(
-                    "SELECT child_id, date_of_birth, arg_min(gender, seq) AS gender, arg_min(ethnicity, seq) AS ethnicity, "
-                    "arg_min(disability, seq) AS disability, arg_min(part_no, seq) AS part_no, "
-                    f"arg_min(source_row, seq) AS source_row, min(seq) AS seq FROM ({children}) "
-                    "GROUP BY child_id, date_of_birth"
+                    # one aggregate carries the first row's details (cheaper than one per field)
+                    "SELECT child_id, date_of_birth, first_row.gender, first_row.ethnicity, first_row.disability, "
+                    "first_row.part_no, first_row.source_row, first_row.seq FROM (SELECT child_id, date_of_birth, "
+                    "arg_min(struct_pack(gender, ethnicity, disability, part_no, source_row, seq), seq) AS first_row "
+                    f"FROM ({children}) GROUP BY child_id, date_of_birth)"
                 )
             ),
         )
@@ -360,7 +458,19 @@ def lists_to_events(
         tables["referral"] = conform(
             "referral", con.sql(with_origin(_referrals_with_need(referrals, union("cin", "*"))))
         )
-    return new_result(pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings)
+    return new_result(
+        pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings, notes=notes
+    )
+
+
+def _release_text(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+    """Free a list's raw text once it is parsed: a national file's text is gigabytes."""
+    con.execute(f"DROP VIEW IF EXISTS parsing_{relation}")
+    if relation.startswith("list_sheet_"):
+        con.unregister(relation)
+    else:
+        con.execute(f"DROP VIEW IF EXISTS {relation}")
+        con.execute(f"DROP TABLE IF EXISTS {relation}_text")
 
 
 def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:

@@ -1,15 +1,17 @@
 """DfE children in need census XML (schema years 2017 to 2026), read as a stream.
 
-The file is parsed with defusedxml's iterparse and each <Child> is mapped and then
-cleared, so a national file never sits in memory whole. ``<GenderCurrent>`` (to
-2023-24) and ``<Sex>`` (from 2024-25) are both read; elements a year added that no
-indicator needs (CIN plan dates, pre-proceedings) are ignored.
+The file is parsed with defusedxml's iterparse; each <Child> is mapped and then
+cleared, and every other element is dropped once read, so a national file never sits
+in memory whole and a header of millions of empty elements is refused at the limit.
+``<GenderCurrent>`` (to 2023-24) and ``<Sex>`` (from 2024-25) are both read; elements
+a year added that no indicator needs (CIN plan dates, pre-proceedings) are ignored.
 
 Row faults are reported per element: an element that fails (an unknown code, a missing
 required date) refuses only the event it would have made. For XML the error's ``row``
 is the position of the <Child> in the file and ``column`` the element's path in it.
-The header's ReferenceDate must be a 31 March (the census date); anything else is a
-structural fault and refuses the file.
+The header's ReferenceDate is the date the extract was taken: 31 March for the census,
+any other day for a mid-year extract (imported with a note). It bounds the future-date
+check of this file's events only. A missing or unreadable ReferenceDate refuses the file.
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ import pyarrow as pa
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from assure.core.periods import reporting_year_label
+
 from . import codes
-from .events import SCHEMAS, ImportRejected, ImportResult, Pseudonymiser, RowError, new_result, pseudonymise_tables
+from .events import SCHEMAS, ImportResult, Pseudonymiser, RowError, new_result, pseudonymise_tables
+from .faults import ImportRejected, LimitExceeded, quoted
+from .limits import Limits, check_time, running
 
 _ISO_DATE = "a date YYYY-MM-DD"
 _XS_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?")
@@ -59,11 +65,17 @@ def _text(element: Element | None, name: str) -> str | None:
 
 
 class _Reader:
-    def __init__(self, file: str):
+    def __init__(self, file: str, limits: Limits):
         self.file = file
+        self.limits = limits
         self.columns = {kind: {name: [] for name in SCHEMAS[kind].names} for kind in SCHEMAS}
         self.errors: list[RowError] = []
         self.seq = 0
+        self.children = 0
+
+    def child(self, element: Element) -> None:
+        self.children += 1
+        _child(self, element, self.children)
 
     def fault(self, child_no: int, fault: _Fault) -> None:
         self.errors.append(RowError(self.file, None, child_no, fault.path, fault.value, fault.expected))
@@ -80,9 +92,35 @@ class _Reader:
         }
         for name, column in self.columns[kind].items():
             column.append(row.get(name))
+        if len(self.columns[kind]["child_id"]) > self.limits.rows_per_list:
+            raise LimitExceeded(
+                f"{self.file} has more than {self.limits.rows_per_list:,} {_KIND_WORDS[kind]}, "
+                "the most one list may have; split the extract into smaller files"
+            )
+        if self.seq > self.limits.rows_in_all:
+            raise LimitExceeded(
+                f"{self.file} has more than {self.limits.rows_in_all:,} records in all, the most one upload "
+                "may have; split the extract into smaller files"
+            )
 
-    def tables(self) -> dict[str, pa.Table]:
-        return {kind: pa.table(columns, schema=SCHEMAS[kind]) for kind, columns in self.columns.items()}
+    def tables(self, reference_date: date | None) -> dict[str, pa.Table]:
+        tables = {}
+        for kind, columns in self.columns.items():
+            columns["file_reference_date"] = [reference_date] * len(columns["child_id"])
+            tables[kind] = pa.table(columns, schema=SCHEMAS[kind])
+        return tables
+
+
+_KIND_WORDS = {
+    "child": "children",
+    "contact": "contacts",
+    "early_help": "early help episodes",
+    "referral": "referrals",
+    "assessment": "assessments",
+    "s47": "section 47 enquiries",
+    "cpp": "child protection plans",
+    "care_period": "periods of care",
+}
 
 
 def _date(element: Element, name: str, path: str, *, required: bool = False) -> date | None:
@@ -237,57 +275,147 @@ def _characteristics(element: Element, path: str) -> dict:
     }
 
 
-def read_cin_census(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
-    file = str(path)
-    reader = _Reader(file)
+_UNSAFE = {
+    "DTDForbidden": "declares a document type (DTD)",
+    "EntitiesForbidden": "declares entities",
+    "ExternalReferenceForbidden": "refers to other files",
+}
+
+
+def read_cin_census(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    pseudonymise: Pseudonymiser | None = None,
+    limits: Limits | None = None,
+) -> ImportResult:
+    """Import a CIN census file of any ReferenceDate (one not a 31 March is a mid-year extract).
+
+    ``name`` is the file as its owner knows it, for messages and row errors.
+    """
+    path, limits = Path(path), limits or Limits()
+    name = name or str(path)
+    reader = _Reader(name, limits)
     reference_date: date | None = None
-    seen_root = False
-    child_no = 0
-    parent: Element | None = None
+    reference_seen = False
     try:
-        for event, element in iterparse(file, events=("start", "end"), forbid_dtd=True):
-            name = _local(element.tag)
-            if event == "start":
-                if not seen_root:
-                    seen_root = True
-                    if name != "Message":
-                        raise ImportRejected(
-                            f"{file}: not a CIN census file; expected a <Message> root element, found <{name}>"
-                        )
-                elif name == "Children":
-                    parent = element
-                continue
-            if name == "ReferenceDate":
-                reference_date = _reference_date(file, element.text)
-            elif name == "Child":
-                child_no += 1
-                _child(reader, element, child_no)
-                element.clear()
-                if parent is not None:
-                    parent.clear()  # drop the finished <Child> so memory stays flat
-    except (ParseError, DefusedXmlException) as error:
+        with running(limits, name):
+            reference_date, reference_seen = _stream(path, name, reader, limits)
+    except (ParseError, SyntaxError) as error:
         raise ImportRejected(
-            f"{file}: not well-formed or unsafe XML ({error}); expected a CIN census XML file"
-        ) from error
+            f"{name} is not well-formed XML ({_parse_problem(error)}); expected a CIN census XML file"
+        ) from None
+    except DefusedXmlException as error:
+        what = _UNSAFE.get(type(error).__name__, "uses XML features Assure refuses")
+        raise ImportRejected(
+            f"{name} is XML that is not safe to read: it {what}; expected a CIN census XML file"
+        ) from None
     except OSError as error:
-        raise ImportRejected(f"{file}: cannot be read ({error})") from error
-    if child_no == 0:
-        raise ImportRejected(f"{file}: holds no <Child> records; expected a CIN census with <Children><Child>…")
-    warnings = [] if reference_date else [f"{file}: the header has no ReferenceDate, so no future-date check is made"]
-    tables = pseudonymise_tables(reader.tables(), pseudonymise)
-    return new_result(tables, errors=reader.errors, warnings=warnings, reference_date=reference_date)
+        raise ImportRejected(f"{name} cannot be read ({error.strerror or 'unreadable'})") from None
+    if reader.children == 0:
+        raise ImportRejected(f"{name} holds no <Child> records; expected a CIN census with <Children><Child>…")
+    if not reference_seen:
+        raise ImportRejected(
+            f"{name} has no ReferenceDate in its Header; expected <Header><CollectionDetails><ReferenceDate> "
+            "with the date the extract was taken"
+        )
+    tables = pseudonymise_tables(reader.tables(reference_date), pseudonymise)
+    return new_result(
+        tables, errors=reader.errors, reference_date=reference_date, notes=_mid_year_note(name, reference_date)
+    )
 
 
-def _reference_date(file: str, text: str | None) -> date:
+def _stream(path: Path, name: str, reader: _Reader, limits: Limits) -> tuple[date | None, bool]:
+    """Read the file element by element; each element is cleared and dropped once read.
+
+    Elements inside a <Child> stay until the whole child is read (it is mapped at once);
+    every other element is dropped at its end, so memory stays flat whatever the file holds.
+    """
+    reference_date, reference_seen = None, False
+    open_elements: list[Element] = []
+    header_elements = 0
+    in_header = False
+    child_depth: int | None = None
+    child_elements = 0
+    for number, (event, element) in enumerate(iterparse(str(path), events=("start", "end"), forbid_dtd=True)):
+        if number % 100_000 == 0:
+            check_time()
+        local = _local(element.tag)
+        if event == "start":
+            if not open_elements and local != "Message":
+                raise ImportRejected(
+                    f"{name} is not a CIN census file; expected a <Message> root element, found <{local}>"
+                )
+            open_elements.append(element)
+            if child_depth is not None:
+                child_elements += 1
+                if child_elements > limits.cin_child_elements:
+                    raise LimitExceeded(
+                        f"{name}: child {reader.children + 1:,} holds more than {limits.cin_child_elements:,} "
+                        "XML elements, the most one <Child> may hold; expected a CIN census file"
+                    )
+            elif local == "Header" and len(open_elements) == 2:
+                in_header = True
+            elif local == "Child":
+                child_depth, child_elements = len(open_elements), 0
+            if in_header:
+                header_elements += 1
+                if header_elements > limits.cin_header_elements:
+                    raise LimitExceeded(
+                        f"{name} has more than {limits.cin_header_elements:,} XML elements in its Header, "
+                        "the most a CIN census Header may have; expected the census Header "
+                        "(CollectionDetails, Source)"
+                    )
+            continue
+        depth = len(open_elements)
+        open_elements.pop()
+        if child_depth is not None:
+            if depth != child_depth:
+                continue  # read with its whole <Child>
+            reader.child(element)
+            child_depth = None
+        elif in_header and local == "ReferenceDate":
+            reference_date, reference_seen = _reference_date(name, element.text), True
+        elif in_header and depth == 2:
+            in_header = False
+        element.clear()
+        if open_elements:
+            open_elements[-1].remove(element)
+    return reference_date, reference_seen
+
+
+def _parse_problem(error: Exception) -> str:
+    # ParseError reads "not well-formed (invalid token): line 3, column 4"; never a path.
+    return str(error).split(": line")[0] + (f" at line {error.position[0]}" if getattr(error, "position", None) else "")
+
+
+def _reference_date(name: str, text: str | None) -> date:
     raw = (text or "").strip()
+    if not _XS_DATE.fullmatch(raw):
+        raise ImportRejected(
+            f"{name} has ReferenceDate {quoted(raw)}, which is not a date; expected the date the extract was "
+            "taken as YYYY-MM-DD (2020-03-31 for the census)"
+        )
     try:
-        value = date.fromisoformat(raw)
+        return date.fromisoformat(raw[:10])
     except ValueError:
         raise ImportRejected(
-            f"{file}: ReferenceDate {raw!r} is not a date; expected the census date YYYY-03-31"
+            f"{name} has ReferenceDate {quoted(raw)}, which is not a date; expected the date the extract was "
+            "taken as YYYY-MM-DD (2020-03-31 for the census)"
         ) from None
-    if (value.month, value.day) != (3, 31):
-        raise ImportRejected(
-            f"{file}: ReferenceDate {value.isoformat()} is not a census date; expected 31 March (YYYY-03-31)"
-        )
-    return value
+
+
+def collection_year(reference_date: date) -> int:
+    """The start year of the collection year (to 31 March) that holds the ReferenceDate."""
+    return reference_date.year if reference_date.month >= 4 else reference_date.year - 1
+
+
+def _mid_year_note(name: str, reference_date: date | None) -> list[str]:
+    if reference_date is None or (reference_date.month, reference_date.day) == (3, 31):
+        return []
+    year = collection_year(reference_date)
+    return [
+        f"{name} is dated {reference_date.day} {reference_date:%B %Y}, not the census date of 31 March: "
+        f"it is read as a mid-year extract for {reporting_year_label(year)}. Its events dated after "
+        f"{reference_date.day} {reference_date:%B %Y} are reported as after the reference date and not counted."
+    ]

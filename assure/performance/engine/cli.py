@@ -11,12 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from .events import ImportRejected
+from .cin_census import collection_year
+from .dfe_rules import check_dfe_rules, file_collection_year
+from .events import Pseudonymiser, merge
+from .faults import ImportRejected
 from .indicators import INDICATOR_IDS, compute, display
-from .inputs import read_inputs
+from .inputs import read_input
 
 
 class UsageError(Exception):
@@ -38,6 +42,11 @@ def add_indicator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", metavar="N", help="0-17 population for the period")
     parser.add_argument("--reference-date", metavar="YYYY-MM-DD", help="events dated after it are left out")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="also check each CIN census and SSDA903 input against the DfE validation rules of its collection year",
+    )
 
 
 def add_synth_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,8 +83,13 @@ def _whole_number(value: str | None, option: str, *, minimum: int) -> int:
     return number
 
 
-def run_indicators(options: dict) -> dict:
-    """Validate the options, read and merge the inputs, and compute the indicator document."""
+def run_indicators(options: dict, *, pseudonymise: Pseudonymiser | None = None) -> dict:
+    """Validate the options, read and merge the inputs, and compute the indicator document.
+
+    With ``validate``, the document's ``dfe_rules`` lists, for each CIN census and SSDA903
+    input, what the DfE rules found (child identifiers ``pseudonymise``d when given). An
+    SSDA903 header file, which has no dates, is checked for the collection year of --to.
+    """
     if not options.get("input"):
         raise UsageError("--input is missing; expected at least one --input PATH")
     period_from = _date(options.get("period_from"), "--from")
@@ -87,12 +101,31 @@ def run_indicators(options: dict) -> dict:
     population = _whole_number(options.get("population"), "--population", minimum=1)
     reference_date = _date(options["reference_date"], "--reference-date") if options.get("reference_date") else None
     try:
-        events = read_inputs(options["input"])
+        results = [read_input(path) for path in options["input"]]
     except ImportRejected as error:
         raise UsageError(str(error)) from None
-    return compute(
-        events, period_from=period_from, period_to=period_to, population=population, reference_date=reference_date
+    document = compute(
+        merge(results),
+        period_from=period_from,
+        period_to=period_to,
+        population=population,
+        reference_date=reference_date,
     )
+    if options.get("validate"):
+        document["dfe_rules"] = [
+            {
+                "input": str(path),
+                **check_dfe_rules(
+                    path,
+                    result,
+                    pseudonymise=pseudonymise,
+                    year=file_collection_year(result) or collection_year(period_to),
+                ).as_dict(),
+            }
+            for path, result in zip(options["input"], results, strict=True)
+            if result.kind in ("cin_census", "ssda903")
+        ]
+    return document
 
 
 def format_document(document: dict, as_json: bool) -> str:
@@ -109,6 +142,11 @@ def format_document(document: dict, as_json: bool) -> str:
     for key, value in document["data_quality"].items():
         lines.append(f"  {key:40} {value['numerator'] if isinstance(value, dict) else value}")
     lines.extend(f"Warning: {warning}" for warning in document["warnings"])
+    lines.extend(f"Note: {note}" for note in document["notes"])
+    for report in document.get("dfe_rules", []):
+        lines.append(f"{report['input']}: {report['summary']}")
+        counts = Counter(failure["rule"] for failure in report["failures"])
+        lines.extend(f"  rule {rule:10} {number:>6}" for rule, number in sorted(counts.items()))
     return "\n".join(lines)
 
 

@@ -1,8 +1,8 @@
-"""Code sets and the SQL that normalises raw text into canonical values.
+"""Code sets, and the SQL that normalises raw text into canonical values.
 
-Every tabular importer (Annex A CSV folders and workbooks, SSDA903) loads its raw
-cells as text into DuckDB and runs the same SQL over them, so a value means the same
-whatever file it came in. Coded values are matched after trimming, ignoring case and
+Every importer reads codes through the same code sets, and every tabular importer
+(Annex A CSV folders and workbooks, SSDA903) parses dates and counts with the same SQL
+macros, so a value means the same whatever file it came in. Coded values are matched after trimming, ignoring case and
 Annex A's letter prefix ("b) Female" and "Female" alike); codes that carry a
 description ("q) 6: Police", "N1 - Abuse or neglect", "C2: FCO") also match on the
 code alone ("6", "N1", "C2").
@@ -11,8 +11,13 @@ code alone ("6", "N1", "C2").
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
+
+from .limits import Limits, remove_later, scratch_folder, watch
 
 
 def _with_descriptions(pairs: dict[str, str], separator: str) -> dict[str, str]:
@@ -92,37 +97,12 @@ class CodeSet:
     def lookup(self, raw: str | None):
         return self.spellings.get(normalise_key(raw)) if raw is not None else None
 
-    def sql(self, key_expression: str) -> str:
-        """SQL mapping an already-normalised key (see ``CODE_KEY_SQL``) onto the canonical value."""
-        branches = " ".join(
-            f"WHEN {_quote(spelling)} THEN {_literal(value)}" for spelling, value in self.spellings.items()
-        )
-        return f"(CASE {key_expression} {branches} END)"
-
 
 def normalise_key(raw: str) -> str:
-    """Python twin of ``CODE_KEY_SQL`` (used for XML, which is read element by element)."""
+    """A coded cell's text as compared: trimmed, lower case, without Annex A's letter prefix."""
     text = raw.replace("\u2019", "'").replace("\u00a0", " ").strip()
     text = re.sub(r"^[A-Za-z]{1,2}\d?\)\s*", "", text)
     return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def code_key_sql(column: str) -> str:
-    return (
-        "lower(trim(regexp_replace(regexp_replace(regexp_replace("
-        f"replace(replace({column}, '\u2019', ''''), '\u00a0', ' '), "
-        r"'^\s*[A-Za-z]{1,2}\d?\)\s*', ''), '\s+', ' ', 'g'), '^\s+|\s+$', '', 'g')))"
-    )
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return _quote(str(value))
 
 
 GENDER = CodeSet(
@@ -171,18 +151,13 @@ CATEGORY = CodeSet(
     "a) Neglect, b) Physical abuse, c) Sexual abuse, d) Emotional abuse or e) Multiple/not recommended",
 )
 
-# A code with a description may come as the code alone: the part before ": " or " - ".
-_TOKEN_SQL = r"trim(regexp_extract({key}, '^(.+?)\s*(:|\s-\s)', 1))"
-
-
-def lookup_sql(code_set: CodeSet, raw_column: str) -> str:
-    key = code_key_sql(raw_column)
-    token = _TOKEN_SQL.format(key=key)
-    return f"coalesce({code_set.sql(key)}, {code_set.sql(f'nullif({token}, {chr(39)}{chr(39)})')})"
-
 
 def lookup_python(code_set: CodeSet, raw: str):
-    """Python twin of :func:`lookup_sql`."""
+    """The canonical value of a coded cell, or None when it is no known code.
+
+    Read once per distinct text in a column (a handful), never once per row. A code with
+    a description may come as the code alone: the part before ": " or " - ".
+    """
     found = code_set.lookup(raw)
     if found is None:
         match = re.match(r"^(.+?)\s*(:|\s-\s)", normalise_key(raw))
@@ -209,9 +184,35 @@ DATE_EXPECTED = "a date DD/MM/YYYY, YYYY-MM-DD or an Excel date number"
 COUNT_EXPECTED = "a whole number 0 or more"
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB with the engine's macros, and no progress bar on the terminal."""
-    con = duckdb.connect()
+def connect(limits: Limits | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB with the engine's macros and no progress bar on the terminal.
+
+    It holds at most ``limits.duckdb_memory`` and spills the rest into a private folder
+    under the scratch directory, removed with the connection; the running import's clock
+    can interrupt it.
+    """
+    limits = limits or Limits()
+    spill = scratch_folder(limits, "duckdb-")
+    con = _open(limits, spill)
+    remove_later(con, spill)
+    return con
+
+
+@contextmanager
+def connection(limits: Limits | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection as :func:`connect` gives, closed and its spill folder removed on leaving."""
+    limits = limits or Limits()
+    spill = scratch_folder(limits, "duckdb-")
+    con = _open(limits, spill)
+    try:
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _open(limits: Limits, spill) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"memory_limit": limits.duckdb_memory, "temp_directory": str(spill)})
     con.execute("SET enable_progress_bar = false")
     con.execute(SQL_MACROS)
-    return con
+    return watch(con)

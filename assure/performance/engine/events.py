@@ -26,6 +26,9 @@ _PROVENANCE = [
     ("source_sheet", pa.string()),
     ("source_row", pa.int64()),
     ("seq", pa.int64()),
+    # The ReferenceDate of the CIN census file the event was read from: it bounds that
+    # file's events only (indicators.md, data-quality exclusions). Empty for other formats.
+    ("file_reference_date", pa.date32()),
 ]
 
 
@@ -107,16 +110,22 @@ class RowError:
         }
 
 
-class ImportRejected(Exception):
-    """A structural fault: the whole file is refused (wrong format, list or column missing, unreadable)."""
-
-
 @dataclass
 class ImportResult:
+    """What an import read: the event tables, the refused rows, and what the reader should know.
+
+    ``warnings`` are real risks (text read as Latin-1, a list no indicator reads);
+    ``notes`` are information (a CIN census read as a mid-year extract). ``reference_date``
+    is a CIN census file's ReferenceDate (its events carry it too, as
+    ``file_reference_date``); ``kind`` the format read ('annex_a', 'cin_census', 'ssda903').
+    """
+
     tables: dict[str, pa.Table]
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reference_date: date | None = None
+    notes: list[str] = field(default_factory=list)
+    kind: str | None = None
 
     def row_counts(self) -> dict[str, int]:
         return {kind: self.tables[kind].num_rows for kind in EVENT_KINDS}
@@ -131,7 +140,12 @@ def conform(kind: str, table: pa.Table | duckdb.DuckDBPyRelation) -> pa.Table:
     if not isinstance(table, pa.Table):
         table = table.to_arrow_table()
     schema = SCHEMAS[kind]
-    columns = [table.column(name).cast(schema.field(name).type) for name in schema.names]
+    columns = [
+        table.column(name).cast(schema.field(name).type)
+        if name in table.column_names
+        else pa.nulls(table.num_rows, schema.field(name).type)  # a reference date only CIN files give
+        for name in schema.names
+    ]
     return pa.Table.from_arrays(columns, schema=schema)
 
 
@@ -192,12 +206,12 @@ def merge(results: Sequence[ImportResult]) -> ImportResult:
             continue
         merged[kind] = conform(kind, relation)
         con.unregister("stacked")
-    reference_dates = [result.reference_date for result in results if result.reference_date]
+    # Each CIN file's ReferenceDate stays with its own events; the merged inputs have none of their own.
     return ImportResult(
         tables=merged,
         errors=[error for result in results for error in result.errors],
         warnings=[warning for result in results for warning in result.warnings],
-        reference_date=min(reference_dates) if reference_dates else None,
+        notes=[note for result in results for note in result.notes],
     )
 
 
@@ -214,7 +228,8 @@ def _merge_by_key(con: duckdb.DuckDBPyConnection, kind: str) -> pa.Table:
         WITH keyed AS (
             SELECT *, min(input_no) OVER (PARTITION BY {key}) AS first_input FROM stacked
         ), filled AS (
-            SELECT {key}{fills}, source_file, source_sheet, source_row, input_no, first_input, seq FROM keyed
+            SELECT {key}{fills}, source_file, source_sheet, source_row, file_reference_date, input_no, first_input, seq
+            FROM keyed
         )
         SELECT * EXCLUDE (seq, input_no, first_input), row_number() OVER (ORDER BY input_no, seq) AS seq
         FROM filled WHERE input_no = first_input ORDER BY input_no, seq

@@ -18,6 +18,7 @@ from assure.core.workdays import bank_holidays
 
 from . import codes
 from .events import CATEGORIES, EVENT_KINDS, ImportResult
+from .limits import Limits
 
 INDICATOR_IDS = (
     "contacts",
@@ -126,8 +127,8 @@ def _d(day: date) -> str:
 
 
 class _Engine:
-    def __init__(self, events: ImportResult, reference_date: date | None):
-        self.con = codes.connect()
+    def __init__(self, con, events: ImportResult, reference_date: date | None):
+        self.con = con
         self.reference_date = reference_date
         for kind in EVENT_KINDS:
             self.con.register(f"{kind}_all", events.tables[kind])
@@ -143,7 +144,12 @@ class _Engine:
         # Only the (few) excluded rows are stored; each kind's view leaves them out by seq,
         # which is unique within a kind's table.
         for kind, (dates, first, inversion) in _DATES.items():
-            after = f"greatest({', '.join(dates)}) > {_d(reference_date)}" if reference_date else "FALSE"
+            # After the reference date given for every input, or after the ReferenceDate of the
+            # CIN file the event came from (which bounds that file's events only).
+            latest = f"greatest({', '.join(dates)})"
+            after = f"{latest} > file_reference_date" + (
+                f" OR {latest} > {_d(reference_date)}" if reference_date else ""
+            )
             inverted = f"coalesce({inversion[0]} < {inversion[1]}, FALSE)" if inversion else "FALSE"
             self.con.execute(
                 f"""
@@ -210,16 +216,21 @@ def compute(
     period_to: date,
     population: int,
     reference_date: date | None = None,
+    limits: Limits | None = None,
 ) -> dict:
     """Every indicator and data-quality check for the period [period_from, period_to].
 
-    ``reference_date`` (the command line's) overrides the one the input carried (the
-    CIN census ReferenceDate). Returns the command line's JSON object.
+    ``reference_date`` (the command line's, or the date given at upload) bounds every
+    event; each CIN census file's ReferenceDate bounds that file's events as well.
+    ``limits`` sets DuckDB's memory and spill folder. Returns the command line's JSON object.
     """
     if period_to < period_from:
         raise ValueError(f"the period ends ({period_to}) before it starts ({period_from})")
-    reference_date = reference_date or events.reference_date
-    engine = _Engine(events, reference_date)
+    with codes.connection(limits) as con:
+        return _compute(_Engine(con, events, reference_date), events, period_from, period_to, population)
+
+
+def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to: date, population: int) -> dict:
     in_period = f"BETWEEN {_d(period_from)} AND {_d(period_to)}"
     back_12 = add_months(period_from, -12)
     back_24 = add_months(period_from, -24)
@@ -410,6 +421,7 @@ def compute(
         "indicators": {indicator: results[indicator] for indicator in INDICATOR_IDS},
         "data_quality": quality,
         "warnings": warnings,
+        "notes": list(events.notes),
     }
 
 
@@ -461,14 +473,20 @@ def _data_quality(
     }
 
 
-def quality_rows(events: ImportResult, *, reference_date: date | None = None) -> list[dict]:
+def quality_rows(
+    events: ImportResult, *, reference_date: date | None = None, limits: Limits | None = None
+) -> list[dict]:
     """The rows behind the data-quality counts, for the error report beside the refused rows.
 
     One entry per finding: ``check`` (events_after_reference_date, events_before_birth,
     date_inversions, conflicting_dates_of_birth, children_with_overlapping_plans), the
     event kind, the child, and where the row came from (file, sheet, row).
     """
-    engine = _Engine(events, reference_date or events.reference_date)
+    with codes.connection(limits) as con:
+        return _quality_rows(_Engine(con, events, reference_date))
+
+
+def _quality_rows(engine: _Engine) -> list[dict]:
     flags = {
         "after_reference": "events_after_reference_date",
         "before_birth": "events_before_birth",

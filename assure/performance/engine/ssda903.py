@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import codes
-from .events import ImportRejected, ImportResult, Pseudonymiser, conform, new_result, pseudonymise_tables
+from .events import ImportResult, Pseudonymiser, conform, new_result, pseudonymise_tables
+from .faults import ImportRejected, listed
+from .limits import Limits, RowCounter, running
 from .tabular import Column, load_csv, match_columns, parse_table
 
 EPISODE_COLUMNS = (
@@ -25,7 +27,7 @@ HEADER_COLUMNS = (
 
 def csv_headers(path: Path) -> list[str]:
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        return [name.strip() for name in handle.readline().rstrip("\r\n").split(",")]
+        return [name.strip() for name in handle.readline(64 * 1024).rstrip("\r\n").split(",")]
 
 
 def is_episodes(headers: list[str]) -> bool:
@@ -36,9 +38,16 @@ def is_header(headers: list[str]) -> bool:
     return {"CHILD", "SEX", "DOB"} <= {header.upper() for header in headers}
 
 
-def read_ssda903(path: str | Path, *, pseudonymise: Pseudonymiser | None = None) -> ImportResult:
+def read_ssda903(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    pseudonymise: Pseudonymiser | None = None,
+    limits: Limits | None = None,
+) -> ImportResult:
     """Import an SSDA903 episodes CSV (care periods) or header CSV (children), told apart by their columns."""
-    path = Path(path)
+    path, limits = Path(path), limits or Limits()
+    name = name or str(path)
     headers = csv_headers(path)
     if is_episodes(headers):
         kind, columns = "care_period", EPISODE_COLUMNS
@@ -46,24 +55,26 @@ def read_ssda903(path: str | Path, *, pseudonymise: Pseudonymiser | None = None)
         kind, columns = "child", HEADER_COLUMNS
     else:
         raise ImportRejected(
-            f"{path}: not an SSDA903 table; expected the episodes (CHILD, DECOM, LS, DEC) or header (CHILD, SEX, DOB) columns"
+            f"{name} is not an SSDA903 table; expected the episodes (CHILD, DECOM, LS, DEC) or header (CHILD, SEX, DOB) columns"
         )
-    con = codes.connect()
 
     def pick(actual: list[str]) -> dict[str, str | None]:
         found, missing = match_columns(columns, actual)
         if missing:
-            raise ImportRejected(f"{path}: lacks the column(s) {', '.join(missing)}; expected the SSDA903 layout")
+            raise ImportRejected(
+                f"{name} lacks the column{'s' if len(missing) > 1 else ''} {listed(missing)}; expected the SSDA903 layout"
+            )
         return found
 
-    found, notes = load_csv(con, path, "raw", skip=0, pick=pick)
-    parsed, errors = parse_table(con, "raw", columns, found, file=str(path), sheet=None)
-    provenance = f"'{_escape(str(path))}' AS source_file, CAST(NULL AS VARCHAR) AS source_sheet, row_no AS source_row, row_no AS seq"
-    if kind == "care_period":
-        select = f"child_id, start_date, end_date, legal_status, {provenance}"
-    else:
-        select = f"child_id, date_of_birth, gender, ethnicity, CAST(NULL AS VARCHAR) AS disability, {provenance}"
-    table = conform(kind, con.sql(f"SELECT {select} FROM {parsed} WHERE NOT refused ORDER BY row_no"))
+    with running(limits, name), codes.connection(limits) as con:
+        found, notes = load_csv(con, path, "raw", name=name, skip=0, pick=pick, counter=RowCounter(limits, name))
+        parsed, errors = parse_table(con, "raw", columns, found, file=name, sheet=None)
+        provenance = f"'{_escape(name)}' AS source_file, CAST(NULL AS VARCHAR) AS source_sheet, row_no AS source_row, row_no AS seq"
+        if kind == "care_period":
+            select = f"child_id, start_date, end_date, legal_status, {provenance}"
+        else:
+            select = f"child_id, date_of_birth, gender, ethnicity, CAST(NULL AS VARCHAR) AS disability, {provenance}"
+        table = conform(kind, con.sql(f"SELECT {select} FROM {parsed} WHERE NOT refused ORDER BY row_no"))
     tables = pseudonymise_tables(new_result({kind: table}).tables, pseudonymise)
     return new_result(tables, errors=errors, warnings=notes)
 

@@ -18,7 +18,9 @@ import duckdb
 import pyarrow as pa
 
 from . import codes
-from .events import ImportRejected, RowError
+from .events import RowError
+from .faults import ImportRejected
+from .limits import RowCounter
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,6 @@ class Column:
             return f"parse_date({raw})"
         if self.parse == "count":
             return f"parse_count({raw})"
-        if self.parse == "code":
-            return codes.lookup_sql(self.code_set, raw)
         return raw
 
     @property
@@ -94,7 +94,7 @@ def parse_table(
     once per distinct text (a few thousand) and joined back, not once per row.
     """
     # Dates and codes: cleaned and parsed once per distinct text in the column, then joined back.
-    selects, joins = [], []
+    selects, joins, cleaned = [], [], []
     for column in columns:
         header = found[column.role]
         raw, value = _ident("raw_" + column.role), _ident(column.role)
@@ -102,18 +102,15 @@ def parse_table(
             selects.append(f"CAST(NULL AS VARCHAR) AS {raw}, CAST(NULL AS VARCHAR) AS {value}")
         elif column.parse in ("date", "code", "count"):
             lookup = f"lookup_{relation}_{column.role}"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT original, cleaned, {column.parse_sql('cleaned')} AS value "
-                f"FROM (SELECT original, clean_text(original) AS cleaned FROM "
-                f"(SELECT DISTINCT {_ident(header)} AS original FROM {relation}))"
-            )
+            _lookup_table(con, lookup, column, f"SELECT DISTINCT {_ident(header)} AS original FROM {relation}")
             joins.append(f"LEFT JOIN {lookup} ON {lookup}.original = source_rows.{_ident(header)}")
             selects.append(f"{lookup}.cleaned AS {raw}, {lookup}.value AS {value}")
         else:
-            selects.append(
-                f"clean_text(source_rows.{_ident(header)}) AS {raw}, "
-                f"{column.parse_sql(f'clean_text(source_rows.{_ident(header)})')} AS {value}"
-            )
+            # cleaned once, in the inner query, then read twice
+            clean = _ident("clean_" + column.role)
+            cleaned.append(f"clean_text({_ident(header)}) AS {clean}")
+            selects.append(f"source_rows.{clean} AS {raw}, {column.parse_sql(f'source_rows.{clean}')} AS {value}")
+    source = f"(SELECT *{''.join(', ' + item for item in cleaned)} FROM {relation})"
     bad = {
         column.role: (f"(raw_{column.role} IS NULL)" if column.required else "FALSE")
         + f" OR (raw_{column.role} IS NOT NULL AND {_ident(column.role)} IS NULL)"
@@ -126,7 +123,7 @@ def parse_table(
         f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
         SELECT * FROM (
-            SELECT source_rows.row_no, {", ".join(selects)} FROM {relation} AS source_rows {" ".join(joins)}
+            SELECT source_rows.row_no, {", ".join(selects)} FROM {source} AS source_rows {" ".join(joins)}
         ) WHERE {any_value}
         """
     )
@@ -166,15 +163,70 @@ def parse_table(
     return parsed, errors
 
 
-def text_table(headers: list[str], rows: list[tuple], row_numbers: list[int]) -> pa.Table:
-    """An all-text Arrow table from Python rows (the workbook path), with ``row_no``."""
-    width = len(headers)
-    columns = {
-        header: pa.array([row[index] if index < len(row) else None for row in rows], pa.string())
-        for index, header in enumerate(headers[:width])
-    }
-    columns["row_no"] = pa.array(row_numbers, pa.int64())
-    return pa.table(columns)
+def _lookup_table(con: duckdb.DuckDBPyConnection, name: str, column: Column, distinct: str) -> None:
+    """``name``: each distinct text of a column (``original``), cleaned, and its value.
+
+    Dates and counts are parsed in SQL. Codes are read in Python, once per distinct text
+    (a handful): one long CASE per column would cost DuckDB more to plan than to run.
+    """
+    if column.parse != "code":
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT original, cleaned, {column.parse_sql('cleaned')} AS value "
+            f"FROM (SELECT original, clean_text(original) AS cleaned FROM ({distinct}))"
+        )
+        return
+    rows = con.execute(f"SELECT original, clean_text(original) FROM ({distinct}) WHERE original IS NOT NULL").fetchall()
+    values = [codes.lookup_python(column.code_set, cleaned) if cleaned is not None else None for _, cleaned in rows]
+    kind = pa.bool_() if all(isinstance(v, bool) for v in column.code_set.spellings.values()) else pa.string()
+    con.register(
+        name,
+        pa.table(
+            {
+                "original": pa.array([original for original, _ in rows], pa.string()),
+                "cleaned": pa.array([cleaned for _, cleaned in rows], pa.string()),
+                "value": pa.array(values, kind),
+            }
+        ),
+    )
+
+
+class TextTableBuilder:
+    """An all-text Arrow table built from Python rows (the workbook path), with ``row_no``.
+
+    Rows are turned into Arrow every few thousand, so the Python objects of a large sheet
+    never sit in memory all at once.
+    """
+
+    BATCH = 20_000
+
+    def __init__(self, headers: list[str]):
+        self.headers = headers
+        self.rows: list[tuple] = []
+        self.numbers: list[int] = []
+        self.batches: list[pa.RecordBatch] = []
+
+    def add(self, row: tuple, row_no: int) -> None:
+        self.rows.append(row)
+        self.numbers.append(row_no)
+        if len(self.rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        width = len(self.headers)
+        arrays = [
+            pa.array([row[index] if index < len(row) else None for row in self.rows], pa.string())
+            for index in range(width)
+        ]
+        arrays.append(pa.array(self.numbers, pa.int64()))
+        self.batches.append(pa.RecordBatch.from_arrays(arrays, names=[*self.headers, "row_no"]))
+        self.rows, self.numbers = [], []
+
+    def table(self) -> pa.Table:
+        self._flush()
+        return pa.Table.from_batches(self.batches)
+
+
+_LINE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
 
 def load_csv(
@@ -182,17 +234,22 @@ def load_csv(
     file: Path,
     relation: str,
     *,
+    name: str,
     skip: int,
     pick: Callable[[list[str]], dict[str, str | None]],
+    counter: RowCounter,
 ) -> tuple[dict[str, str | None], list[str]]:
     """Load a CSV's wanted columns into DuckDB as ``relation`` (text, plus ``row_no``).
 
     ``pick`` gets the file's headers and returns role -> header for the columns wanted
     (raising ImportRejected when one is missing). Returns that mapping and notes for the
     warnings. A file that is not UTF-8 (Excel's "CSV" on Windows) is read as Latin-1 and
-    said so; one DuckDB cannot read as CSV at all is rejected whole.
+    said so; one DuckDB cannot read as CSV at all is rejected whole. ``name`` is the
+    file as its owner knows it: DuckDB's own messages name the stored path, so they are
+    never shown.
     """
     escaped = str(file).replace("'", "''")
+    most = counter.limits.rows_per_list
     for encoding in ("utf-8", "latin-1"):
         reader = (
             f"read_csv('{escaped}', header=true, all_varchar=true, skip={skip}, encoding='{encoding}', "
@@ -201,17 +258,29 @@ def load_csv(
         try:
             headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
             found = pick(headers)
-            wanted = ", ".join(_ident(name) for name in dict.fromkeys(name for name in found.values() if name))
-            # rowid follows insertion order, which gives each record its row number in the file
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {relation}_text AS SELECT {wanted} FROM {reader}")
+            wanted = ", ".join(
+                _ident(header) for header in dict.fromkeys(header for header in found.values() if header)
+            )
+            # rowid follows insertion order, which gives each record its row number in the file;
+            # one row past the limit is enough to know the limit is passed.
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {relation}_text AS SELECT {wanted} FROM {reader} LIMIT {most + 1}"
+            )
             break
+        except duckdb.InterruptException:
+            raise
         except duckdb.Error as error:
             failure = error
     else:
-        message = str(failure).strip().splitlines()[0]
-        raise ImportRejected(f"{file}: cannot be read as a CSV file ({message})") from failure
+        line = _LINE.search(str(failure))
+        where = f" (the first problem is near line {line.group(1)})" if line else ""
+        raise ImportRejected(
+            f"{name} cannot be read as a CSV file{where}; expected comma-separated text with the list's header row"
+        ) from None
+    (rows,) = con.execute(f"SELECT count(*) FROM {relation}_text").fetchone()
+    counter.add(rows, name)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT *, rowid + {skip + 2} AS row_no FROM {relation}_text"
     )
-    notes = [] if encoding == "utf-8" else [f"{file}: not UTF-8 text; read as Latin-1 (Windows) text"]
+    notes = [] if encoding == "utf-8" else [f"{name} is not UTF-8 text; it was read as Latin-1 (Windows) text"]
     return found, notes
