@@ -5,3 +5,8 @@ from assure.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.compartment_app"]
 ROOT_URLCONF = "tests.urls"
+
+# Background tasks run at once, on the queues production has, and passwords hash cheaply — for session- and
+# module-wide fixtures (the demo) as well as for each test (tests/conftest.py sets the same).
+TASKS = {"default": {**TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405
+PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]

@@ -2,13 +2,13 @@
 and the small status endpoint that page's script reads."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import jobs
-from .permissions import Action, can
+from .permissions import Action, can, open_to_everyone_signed_in, permission_of_record, require
 from .tables import Column, Table
 
 COLUMNS = [
@@ -22,6 +22,7 @@ COLUMNS = [
 
 
 @require_GET
+@open_to_everyone_signed_in
 def job_list(request):
     table = Table(
         request,
@@ -35,23 +36,27 @@ def job_list(request):
 
 
 @require_GET
+@permission_of_record(Action.VIEW)
 def job_detail(request, pk):
     job = jobs.get_visible_job_or_404(request.user, pk)
     return render(request, "core/job_detail.html", {"job": job, "can_retry": _can_retry(request.user, job)})
 
 
 @require_GET
+@permission_of_record(Action.VIEW)
 def job_status(request, pk):
     return JsonResponse(jobs.status(jobs.get_visible_job_or_404(request.user, pk)))
 
 
 @require_POST
+@permission_of_record(Action.EDIT)
 def job_retry(request, pk):
     job = jobs.get_visible_job_or_404(request.user, pk)
+    if job.started_by_id != request.user.pk:
+        require(request.user, job.area, Action.EDIT)
     if not _can_retry(request.user, job):
-        raise PermissionDenied(
-            "Only the person who started this work, or someone who may change its area, can try it again."
-        )
+        messages.error(request, "Only failed work can be tried again.")
+        return redirect(job.get_absolute_url())
     try:
         jobs.job_retry(job=job)
     except ValidationError as error:

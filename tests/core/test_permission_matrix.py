@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from assure.actions import services as action_services
 from assure.audits.models import EducationProvider, Inspection, Recommendation, Section11ProgressUpdate
-from assure.core.models import AuditEntry, Priority, PrivilegedGrant, RoleAssignment
+from assure.core.models import AuditEntry, Job, Priority, PrivilegedGrant, RoleAssignment
 from assure.core.permissions import COMPARTMENTS, GRANTS, Action, Role, Scope, permission_row
 from assure.core.record_grants import record_grant_create
 from assure.performance.catalogue import AREAS
@@ -170,6 +170,13 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         by=lado,
     )
     world.grant = PrivilegedGrant.objects.create(user=world.practitioner, role=Role.ANALYST, requested_by=admin)
+    world.job = Job.objects.create(
+        kind=Job.Kind.INDICATOR_RUN,
+        label="Figures from data version 1",
+        task_path="assure.performance.tasks.compute_indicators",
+        started_by=world.people[Role.ANALYST],
+        state=Job.State.SUCCEEDED,
+    )
     world.admin = admin
     return world
 
@@ -226,6 +233,9 @@ RECORDS = {
     "core:person-invite": "practitioner",
     "core:two-factor-reset": "practitioner",
     "core:grant-detail": "grant",
+    "core:job-detail": "job",
+    "core:job-status": "job",
+    "core:job-retry": "job",
     "core:grant-requested": "grant",
     "core:reporting-year-edit": "year",
     "core:priority-edit": "priority",
