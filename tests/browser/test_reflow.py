@@ -5,6 +5,8 @@ each record type; each must fit, with at most seven navigation items and exactly
 current. Wide tables scroll inside their own labelled region rather than widening the page.
 """
 
+import time
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.urls import reverse
 
 from assure.core.audit import AuditedModel
 from assure.core.demo import DEMO_ACCOUNTS
+from assure.core.middleware import SIGNED_IN_AT
 from assure.core.models import User
 from assure.core.permissions import Action, Role, can, scoped
 
@@ -67,6 +70,7 @@ def _signed_in_context(browser, live_server, user):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SIGNED_IN_AT] = time.time()
     session.save()
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 700})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
