@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from . import jobs
 from .permissions import Action, can, open_to_everyone_signed_in, permission_of_record, require
@@ -21,7 +21,7 @@ COLUMNS = [
 ]
 
 
-@require_GET
+@require_safe
 @open_to_everyone_signed_in
 def job_list(request):
     table = Table(
@@ -35,14 +35,14 @@ def job_list(request):
     return render(request, "core/job_list.html", {"table": table, "can_export": False})
 
 
-@require_GET
+@require_safe
 @permission_of_record(Action.VIEW)
 def job_detail(request, pk):
     job = jobs.get_visible_job_or_404(request.user, pk)
     return render(request, "core/job_detail.html", {"job": job, "can_retry": _can_retry(request.user, job)})
 
 
-@require_GET
+@require_safe
 @permission_of_record(Action.VIEW)
 def job_status(request, pk):
     return JsonResponse(jobs.status(jobs.get_visible_job_or_404(request.user, pk)))

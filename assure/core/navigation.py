@@ -103,6 +103,9 @@ ENTRIES = [
         also_for=("core:audit-entry", "core:record-history"),
     ),
     NavigationItem("Access log", "core:access-log", MANAGE, Area.AUDIT_TRAIL, group="Audit trail"),
+    # Background work: the business unit follows every job its areas cover; the analyst the imports and runs.
+    NavigationItem("Background work", "core:job-list", MANAGE, Area.AUDIT_TRAIL, also_for=("core:job-*",)),
+    NavigationItem("Background work", "core:job-list", MANAGE, Area.CHILD_LEVEL, also_for=("core:job-*",)),
 ]
 
 
