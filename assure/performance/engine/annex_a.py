@@ -367,7 +367,7 @@ def _load_sheet(con, sheet, name: str, limits: Limits, counter: RowCounter) -> L
             counter.add(rows, where)
         builder.add(tuple(_cell_text(value) for value in row), row_no)
     counter.add(rows, where)
-    text = text_table(con, builder.table(), annex_list.columns, found)
+    text = text_table(builder.table(), found)
     parsed = parse_table(con, text, annex_list.columns, headers=found, file=name, sheet=sheet.title)
     return LoadedList(annex_list, parsed, name, sheet.title)
 

@@ -89,31 +89,12 @@ class Parsed:
     last_row: int  # the number of the last row holding any wanted value; 0 when none does
 
 
-def select_columns(columns: tuple[Column, ...], found: dict[str, str | None]) -> str:
-    """The SQL select list taking each wanted column out of a text table, named by its role.
-
-    Identifiers and free text are cleaned per row, at the cost of a few byte checks when
-    they are clean already; dates, codes and counts stay raw text, parsed once per
-    distinct text by :func:`parse_table`.
-    """
-    selects = []
-    for column in columns:
-        header = found[column.role]
-        raw = _ident(header) if header is not None else "CAST(NULL AS VARCHAR)"
-        if column.parse in ("id", "text"):
-            raw = _cleaned(raw, column.parse_sql("clean_text(raw)"), dotted=column.parse == "id")
-        selects.append(f"{raw} AS {_ident(column.role)}")
-    return ", ".join(selects)
-
-
-def _cleaned(raw: str, full: str, *, dotted: bool) -> str:
-    # A text with no non-breaking space (and, for an identifier, no "."), whose first and
-    # last characters are printable ASCII, is unchanged by cleaning: it skips the full expression.
-    unchanged = (
-        f"NOT contains(raw, chr(160)) {'AND NOT contains(raw, chr(46)) ' if dotted else ''}"
-        "AND ascii(raw) BETWEEN 33 AND 126 AND ascii(right(raw, 1)) BETWEEN 33 AND 126"
+def select_columns(found: dict[str, str | None]) -> str:
+    """The SQL select list taking each wanted column's raw text out of a text table, named by its role."""
+    return ", ".join(
+        f"{_ident(header) if header is not None else 'CAST(NULL AS VARCHAR)'} AS {_ident(role)}"
+        for role, header in found.items()
     )
-    return f"CASE WHEN {unchanged} THEN raw ELSE {full} END".replace("raw", raw)
 
 
 def parse_table(
@@ -125,12 +106,13 @@ def parse_table(
     file: str,
     sheet: str | None,
 ) -> Parsed:
-    """Parse ``text`` (``row_no`` and one column per role, as :func:`select_columns` reads it).
+    """Parse ``text`` (``row_no`` and each role's raw text, as :func:`select_columns` reads it).
 
     Rows whose wanted cells are all empty are left out: spreadsheets end in blank rows.
-    Each date, code and count column is dictionary-encoded, its distinct texts (a few
-    thousand at most) cleaned and parsed, and the results taken back to the rows, so no
-    Python runs per row; refused rows alone are read into Python, to list their cells.
+    Each date, code, count and free-text column is dictionary-encoded, its distinct texts
+    (a few thousand at most) cleaned and parsed, and the results taken back to the rows;
+    identifiers (one per child) are checked in Arrow and only those needing it cleaned.
+    No Python runs per row; refused rows alone are read into Python, to list their cells.
     ``headers`` names each role's column as the file does, for the error report.
     """
     rows = text.num_rows
@@ -157,7 +139,7 @@ def parse_table(
             values[column.role] = pc.take(parsed, indices)
             shown[column.role] = (cleaned, indices)
         else:
-            cells = text.column(column.role).combine_chunks()
+            cells = _identifiers(con, text.column(column.role).combine_chunks())
             column_present, column_bad = pc.is_valid(cells), None
             values[column.role] = cells
             shown[column.role] = (cells, None)
@@ -214,7 +196,24 @@ def numbers(con: duckdb.DuckDBPyConnection, first: int, count: int) -> pa.Array:
     return con.sql(f"SELECT range FROM range({first}, {first + count})").to_arrow_table().column(0).combine_chunks()
 
 
-_PARSED_PER_DISTINCT = ("date", "code", "count")
+_PARSED_PER_DISTINCT = ("date", "code", "count", "text")
+
+
+def _identifiers(con: duckdb.DuckDBPyConnection, cells: pa.Array) -> pa.Array:
+    """Child identifiers cleaned: only those that are not plain letters and digits can change."""
+    plain = pc.fill_null(pc.ascii_is_alnum(cells), True)
+    if pc.all(plain).as_py() is not False:
+        return cells
+    others = pc.invert(plain)
+    texts = cells.filter(others)
+    con.register("identifier_texts", pa.table({"position": numbers(con, 0, len(texts)), "original": texts}))
+    try:
+        cleaned = con.sql(
+            "SELECT child_identifier(clean_text(original)) AS cleaned FROM identifier_texts ORDER BY position"
+        ).to_arrow_table()
+    finally:
+        con.unregister("identifier_texts")
+    return pc.replace_with_mask(cells, others, cleaned.column("cleaned").combine_chunks())
 
 
 def _some(flags: pa.Array) -> bool:
@@ -264,6 +263,8 @@ def _parse_distinct(
             ]
             kind = pa.bool_() if all(isinstance(v, bool) for v in column.code_set.spellings.values()) else pa.string()
             result[column.role] = (cleaned, pa.array(values, kind))
+        elif column.parse == "text":
+            result[column.role] = (cleaned, cleaned)
         else:
             result[column.role] = (cleaned, part.column(column.parse).combine_chunks())
     return result
@@ -339,7 +340,7 @@ def load_csv(
             found = pick(headers)
             # The result keeps the file's order, which gives each record its row number;
             # one row past the limit is enough to know the limit is passed.
-            text = con.sql(f"SELECT {select_columns(columns, found)} FROM {reader} LIMIT {most + 1}").to_arrow_table()
+            text = con.sql(f"SELECT {select_columns(found)} FROM {reader} LIMIT {most + 1}").to_arrow_table()
             break
         except duckdb.InterruptException:
             raise
@@ -357,12 +358,14 @@ def load_csv(
     return text, found, notes
 
 
-def text_table(con: duckdb.DuckDBPyConnection, table: pa.Table, columns: tuple[Column, ...], found) -> pa.Table:
-    """A text table built in Python (a workbook sheet, with ``row_no``) read as :func:`load_csv` reads a CSV."""
-    con.register("built_text", table)
-    try:
-        return con.sql(
-            f"SELECT row_no, {select_columns(columns, found)} FROM built_text ORDER BY row_no"
-        ).to_arrow_table()
-    finally:
-        con.unregister("built_text")
+def text_table(table: pa.Table, found: dict[str, str | None]) -> pa.Table:
+    """A text table built in Python (a workbook sheet, with ``row_no``) as :func:`load_csv` gives a CSV's."""
+    return pa.table(
+        {
+            "row_no": table.column("row_no"),
+            **{
+                role: table.column(header) if header is not None else pa.nulls(table.num_rows, pa.string())
+                for role, header in found.items()
+            },
+        }
+    )
