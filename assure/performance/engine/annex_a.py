@@ -27,6 +27,7 @@ from .events import (
     ImportResult,
     Pseudonymiser,
     RowError,
+    child_keys,
     conform,
     new_result,
     pseudonymise_tables,
@@ -440,25 +441,41 @@ def _first_met_children(con: duckdb.DuckDBPyConnection, pieces: list[pa.Table]) 
     """Each date of birth a child was given, once, as first met (with that row's other details).
 
     Every list row repeats the child's details, so the first one and any conflicting one
-    both stay visible. The rows are only grouped by their keys and position; the chosen
-    rows are then taken from their lists.
+    both stay visible. Only the keys are grouped; the chosen rows are then taken from
+    their lists, and only those rows' details decoded.
     """
-    children = _events("child", pieces)
-    keys = pa.table(
-        {
-            "child_id": children.column("child_id"),
-            "date_of_birth": children.column("date_of_birth"),
-            "position": numbers(con, 0, children.num_rows),
-        }
+    identifiers = pa.chunked_array(
+        [chunk for piece in pieces for chunk in piece.column("child_id").chunks], pa.string()
     )
-    con.register("child_keys", keys)
+    con.register(
+        "child_keys",
+        pa.table(
+            {
+                "child_key": child_keys({"child": identifiers})["child"],
+                "date_of_birth": pa.chunked_array(
+                    [chunk for piece in pieces for chunk in piece.column("date_of_birth").chunks]
+                ),
+                "position": numbers(con, 0, len(identifiers)),
+            }
+        ),
+    )
     try:
-        chosen = con.sql(
-            "SELECT min(position) AS position FROM child_keys GROUP BY child_id, date_of_birth ORDER BY position"
-        ).to_arrow_table()
+        chosen = (
+            con.sql(
+                "SELECT min(position) AS position FROM child_keys GROUP BY child_key, date_of_birth ORDER BY position"
+            )
+            .to_arrow_table()
+            .column("position")
+        )
     finally:
         con.unregister("child_keys")
-    return children.take(chosen.column("position"))
+    children, start = [], 0
+    for piece in pieces:
+        end = start + piece.num_rows
+        within = chosen.filter(pc.and_(pc.greater_equal(chosen, start), pc.less(chosen, end)))
+        children.append(conform("child", piece.take(pc.subtract(within, start))))
+        start = end
+    return pa.concat_tables(children)
 
 
 def _referrals_with_need(
@@ -466,34 +483,33 @@ def _referrals_with_need(
 ) -> pa.Table:
     """Referrals with the primary need and closure of List 6's row for the same child and date."""
     if cin_pieces:
+        cin_rows = pa.concat_tables(
+            piece.select(["child_id", "cin_start_date", "primary_need", "closure_date", "closure_reason", "seq"])
+            for piece in cin_pieces
+        )
+        keys = child_keys({"referral": referrals.column("child_id"), "cin": cin_rows.column("child_id")})
         con.register(
             "referral_keys",
             pa.table(
                 {
-                    "child_id": referrals.column("child_id"),
+                    "child_key": keys["referral"],
                     "referral_date": referrals.column("referral_date"),
                     "position": numbers(con, 0, referrals.num_rows),
                 }
             ),
         )
-        con.register(
-            "cin_rows",
-            pa.concat_tables(
-                piece.select(["child_id", "cin_start_date", "primary_need", "closure_date", "closure_reason", "seq"])
-                for piece in cin_pieces
-            ),
-        )
+        con.register("cin_rows", cin_rows.append_column("child_key", keys["cin"]))
         try:
             need = con.sql(
                 """
                 WITH cin AS (
-                    SELECT child_id, cin_start_date, arg_min(primary_need, seq) AS primary_need,
+                    SELECT child_key, cin_start_date, arg_min(primary_need, seq) AS primary_need,
                            arg_min(closure_date, seq) AS closure_date, arg_min(closure_reason, seq) AS closure_reason
-                    FROM cin_rows GROUP BY child_id, cin_start_date
+                    FROM cin_rows GROUP BY child_key, cin_start_date
                 )
                 SELECT cin.primary_need, cin.closure_date, cin.closure_reason
                 FROM referral_keys AS r
-                LEFT JOIN cin ON cin.child_id = r.child_id AND cin.cin_start_date = r.referral_date
+                LEFT JOIN cin ON cin.child_key = r.child_key AND cin.cin_start_date = r.referral_date
                 ORDER BY r.position
                 """
             ).to_arrow_table()

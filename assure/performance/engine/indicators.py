@@ -12,13 +12,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from assure.core.periods import add_months
 from assure.core.workdays import bank_holidays
 
 from . import codes
-from .events import CATEGORIES, EVENT_KINDS, ImportResult
+from .events import CATEGORIES, EVENT_KINDS, ImportResult, child_keys
 from .limits import Limits
 
 INDICATOR_IDS = (
@@ -127,34 +126,11 @@ def _d(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _child_keys(tables: dict[str, pa.Table]) -> dict[str, pa.ChunkedArray]:
-    """For each table, the key its children are matched on.
-
-    When every identifier is a whole number written plainly (digits, no sign, no leading
-    zero) the number is the key: one identifier, one number, and whole numbers are
-    matched far faster than text. Otherwise (a pseudonym, a leading zero) the key is the
-    identifier itself.
-    """
-    identifiers = {kind: table.column("child_id") for kind, table in tables.items()}
-    try:
-        numbers = {kind: pc.cast(column, pa.int64()) for kind, column in identifiers.items()}
-    except pa.ArrowInvalid:
-        return identifiers
-    # "007", "-7" and "0x7" cast too; they would not be told from "7".
-    if any(_some(pc.or_(pc.starts_with(column, "0"), pc.starts_with(column, "-"))) for column in identifiers.values()):
-        return identifiers
-    return numbers
-
-
-def _some(flags: pa.ChunkedArray) -> bool:
-    return pc.any(flags).as_py() is True
-
-
 class _Engine:
     def __init__(self, con, events: ImportResult, reference_date: date | None):
         self.con = con
         self.reference_date = reference_date
-        keys = _child_keys(events.tables)
+        keys = child_keys({kind: events.tables[kind].column("child_id") for kind in EVENT_KINDS})
         for kind in EVENT_KINDS:
             self.con.register(f"{kind}_all", events.tables[kind].append_column("child_key", keys[kind]))
         self.con.execute(

@@ -84,7 +84,7 @@ def _ident(name: str) -> str:
 class Parsed:
     """A text table parsed: its accepted rows, its refused cells, and its last row with any value."""
 
-    table: pa.Table  # row_no, then one canonical value per role
+    table: pa.Table  # row_no, then one canonical value per role (dates, codes and texts dictionary-encoded)
     errors: list[RowError]
     last_row: int  # the number of the last row holding any wanted value; 0 when none does
 
@@ -136,7 +136,8 @@ def parse_table(
                 pc.fill_null(pc.take(pc.invert(empty), indices), False) if _some(empty) else pc.is_valid(indices)
             )
             column_bad = pc.fill_null(pc.take(invalid, indices), False) if _some(invalid) else None
-            values[column.role] = pc.take(parsed, indices)
+            # Kept dictionary-encoded: only the rows that are used are ever decoded.
+            values[column.role] = pa.DictionaryArray.from_arrays(indices, parsed)
             shown[column.role] = (cleaned, indices)
         else:
             cells = _identifiers(con, text.column(column.role).combine_chunks())
