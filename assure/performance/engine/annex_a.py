@@ -20,19 +20,31 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import archive, codes
 from .events import (
     ImportResult,
     Pseudonymiser,
     RowError,
+    child_keys,
     conform,
     new_result,
     pseudonymise_tables,
 )
 from .faults import ImportRejected, listed, quoted
 from .limits import Limits, RowCounter, check_time, running, scratch_folder
-from .tabular import Column, TextTableBuilder, load_csv, match_columns, normalise_header, parse_table
+from .tabular import (
+    Column,
+    Parsed,
+    TextTableBuilder,
+    load_csv,
+    match_columns,
+    normalise_header,
+    numbers,
+    parse_table,
+    text_table,
+)
 
 
 @dataclass(frozen=True)
@@ -158,11 +170,10 @@ def is_header_row(cells: list[object]) -> bool:
 
 @dataclass
 class LoadedList:
-    """One list found in an input, its text loaded into DuckDB as ``relation``."""
+    """One list found in an input, read and parsed (``parsed`` is None for a list no indicator reads)."""
 
     annex_list: AnnexAList
-    relation: str
-    found: dict[str, str | None]  # role -> the file's header for it
+    parsed: Parsed | None
     file: str
     sheet: str | None
     notes: list[str] = field(default_factory=list)  # warnings about how it was read
@@ -208,7 +219,7 @@ def load_lists(
     limits: Limits | None = None,
     files: list[tuple[Path, str]] | None = None,
 ) -> list[LoadedList]:
-    """Find the lists in a workbook, folder or CSV and load their text into ``con`` (the parse phase).
+    """Find the lists in a workbook, folder or CSV, read each and parse it into canonical values.
 
     ``files`` gives the CSVs (path, name for messages) when they were unpacked from a zip.
     """
@@ -220,11 +231,11 @@ def load_lists(
         if not files:
             raise ImportRejected(f"{name} holds no .csv files; expected one CSV per Annex A list")
     if files is not None:
-        parts = [_load_csv(con, file, display, index, counter) for index, (file, display) in enumerate(files)]
+        parts = [_load_csv(con, file, display, counter) for file, display in files]
     elif archive.is_zip(path):
         parts = _load_workbook(con, path, name, limits, counter)
     else:
-        parts = [_load_csv(con, path, name, 0, counter)]
+        parts = [_load_csv(con, path, name, counter)]
     if not any(part.annex_list.used for part in parts):
         raise ImportRejected(
             f"{name} holds no Annex A List 1 to 8; expected sheets or files with the Annex A column headers"
@@ -232,7 +243,7 @@ def load_lists(
     return parts
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, name: str, index: int, counter: RowCounter) -> LoadedList:
+def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, name: str, counter: RowCounter) -> LoadedList:
     try:
         with open(file, newline="", encoding="utf-8-sig", errors="replace") as handle:
             # At most the first three rows, each at most a header's width: a bomb has no line ends.
@@ -248,18 +259,18 @@ def _load_csv(con: duckdb.DuckDBPyConnection, file: Path, name: str, index: int,
             f"{name} is not an Annex A list; expected a header row with “Child Unique ID” and a list's column names"
         )
     if not annex_list.used:
-        return LoadedList(annex_list, "", {}, name, None)
-    relation = f"list_file_{index}"
-    found, notes = load_csv(
+        return LoadedList(annex_list, None, name, None)
+    text, found, notes = load_csv(
         con,
         file,
-        relation,
+        annex_list.columns,
         name=name,
         skip=header_index,
         pick=lambda headers: _match(annex_list, headers, name, None),
         counter=counter,
     )
-    return LoadedList(annex_list, relation, found, name, None, notes)
+    parsed = parse_table(con, text, annex_list.columns, headers=found, file=name, sheet=None)
+    return LoadedList(annex_list, parsed, name, None, notes)
 
 
 def _bounded_lines(handle, most: int = 64 * 1024) -> Iterator[str]:
@@ -308,8 +319,8 @@ def _load_workbook(
         ) from None
     parts = []
     try:
-        for index, sheet in enumerate(workbook.worksheets):
-            part = _load_sheet(con, sheet, index, name, limits, counter)
+        for sheet in workbook.worksheets:
+            part = _load_sheet(con, sheet, name, limits, counter)
             if part is not None:
                 parts.append(part)
     except archive.READ_ERRORS:
@@ -321,7 +332,7 @@ def _load_workbook(
     return parts
 
 
-def _load_sheet(con, sheet, index: int, name: str, limits: Limits, counter: RowCounter) -> LoadedList | None:
+def _load_sheet(con, sheet, name: str, limits: Limits, counter: RowCounter) -> LoadedList | None:
     """One sheet's list, read only as wide as its last recognised header (a cell in column XFD costs nothing)."""
     sheet.reset_dimensions()
     header_row_no, headers = None, None
@@ -334,7 +345,7 @@ def _load_sheet(con, sheet, index: int, name: str, limits: Limits, counter: RowC
     if annex_list is None:
         return None  # guidance, codes and front sheets
     if not annex_list.used:
-        return LoadedList(annex_list, "", {}, name, sheet.title)
+        return LoadedList(annex_list, None, name, sheet.title)
     wanted = {normalise_header(column.header) for column in annex_list.columns}
     width = max(
         position
@@ -357,9 +368,9 @@ def _load_sheet(con, sheet, index: int, name: str, limits: Limits, counter: RowC
             counter.add(rows, where)
         builder.add(tuple(_cell_text(value) for value in row), row_no)
     counter.add(rows, where)
-    relation = f"list_sheet_{index}"
-    con.register(relation, builder.table())
-    return LoadedList(annex_list, relation, found, name, sheet.title)
+    text = text_table(builder.table(), found)
+    parsed = parse_table(con, text, annex_list.columns, headers=found, file=name, sheet=sheet.title)
+    return LoadedList(annex_list, parsed, name, sheet.title)
 
 
 def _unique_headers(headers: list[object]) -> list[str]:
@@ -376,113 +387,135 @@ def _unique_headers(headers: list[object]) -> list[str]:
 def lists_to_events(
     con: duckdb.DuckDBPyConnection, parts: list[LoadedList], pseudonymise: Pseudonymiser | None
 ) -> ImportResult:
-    """Normalise loaded lists into the canonical events, listing every refused row (the map phase)."""
+    """Put the parsed lists together as the canonical events (the map phase).
+
+    Lists are taken in list order and rows in file order, which is the order events are
+    met (``seq``). Each kind's table is its lists' rows with where they came from; the
+    child table keeps each child's first row per date of birth; referrals gain List 6's
+    primary need and closure. Only those two steps group or join, on narrow keys, in DuckDB.
+    """
     errors: list[RowError] = []
     warnings: list[str] = []
     notes: list[str] = []
-    pieces: dict[str, list[str]] = {}
-    origins = []  # (part_no, file, sheet): joined on at the end, so rows carry a number, not the text
+    pieces: dict[str, list[pa.Table]] = {}
     seq_offset = 0
-    for part_no, part in enumerate(sorted(parts, key=lambda part: part.annex_list.number)):
+    for part in sorted(parts, key=lambda part: part.annex_list.number):
         annex_list = part.annex_list
         warnings.extend(part.notes)
-        if not annex_list.used:
+        if part.parsed is None:
             where = part.file + (f", sheet {quoted(part.sheet)}" if part.sheet else "")
             notes.append(f"List {annex_list.number} ({annex_list.title}) in {where} is not used by the indicators")
             continue
-        parsed, refused = parse_table(
-            con, part.relation, annex_list.columns, part.found, file=part.file, sheet=part.sheet
-        )
-        errors.extend(refused)
-        _release_text(con, part.relation)
-        origins.append((part_no, part.file, part.sheet))
-        name = f"events_{parsed}"
-        con.execute(
-            f"CREATE TEMP VIEW {name} AS SELECT *, {part_no} AS part_no, row_no AS source_row, row_no + {seq_offset} AS seq "
-            f"FROM {parsed} WHERE NOT refused"
-        )
-        pieces.setdefault(_EVENT_OF_LIST.get(annex_list.number, "cin"), []).append(name)
-        pieces.setdefault("child", []).append(name)
-        seq_offset += con.execute(f"SELECT coalesce(max(row_no), 0) + 1 FROM {parsed}").fetchall()[0][0]
-    con.register(
-        "origins",
-        pa.table(
-            {
-                "part_no": pa.array([origin[0] for origin in origins], pa.int32()),
-                "source_file": pa.array([origin[1] for origin in origins], pa.string()),
-                "source_sheet": pa.array([origin[2] for origin in origins], pa.string()),
-            }
-        ),
-    )
-
-    def union(kind: str, select: str) -> str | None:
-        names = pieces.get(kind)
-        return " UNION ALL BY NAME ".join(f"SELECT {select} FROM {name}" for name in names) if names else None
-
-    def with_origin(query: str) -> str:
-        return f"SELECT e.* EXCLUDE (part_no), o.source_file, o.source_sheet FROM ({query}) AS e JOIN origins AS o USING (part_no) ORDER BY e.seq"
-
-    provenance_columns = "part_no, source_row, seq"
-    selects = {
-        "contact": f"child_id, contact_date, source, {provenance_columns}",
-        "early_help": f"child_id, start_date, end_date, organisation, {provenance_columns}",
-        "assessment": f"child_id, start_date, authorised_date, {provenance_columns}",
-        "s47": f"child_id, strategy_date, icpc_date, icpc_not_required, resulted_in_plan, {provenance_columns}",
-        "cpp": f"child_id, start_date, end_date, initial_category, latest_category, previous_plans, {provenance_columns}",
-        "care_period": f"child_id, start_date, end_date, legal_status, {provenance_columns}",
+        errors.extend(part.parsed.errors)
+        rows = part.parsed.table
+        provenance = {
+            "source_file": pa.repeat(pa.scalar(part.file, pa.string()), rows.num_rows),
+            "source_sheet": pa.repeat(pa.scalar(part.sheet, pa.string()), rows.num_rows),
+            "source_row": rows.column("row_no"),
+            "seq": pc.add(rows.column("row_no"), seq_offset),
+        }
+        rows = rows.drop_columns(["row_no"])
+        for name, values in provenance.items():
+            rows = rows.append_column(name, values)
+        pieces.setdefault(_EVENT_OF_LIST.get(annex_list.number, "cin"), []).append(rows)
+        pieces.setdefault("child", []).append(rows)
+        seq_offset += part.parsed.last_row + 1
+    tables = {
+        kind: _events(kind, pieces[kind]) for kind in _EVENT_OF_LIST.values() if kind in pieces and kind != "referral"
     }
-    tables = {}
-    for kind, select in selects.items():
-        query = union(kind, select)
-        if query:
-            tables[kind] = conform(kind, con.sql(with_origin(query)))
-    children = union("child", f"child_id, date_of_birth, gender, ethnicity, disability, {provenance_columns}")
-    if children:
-        # Each list row repeats the child's details: keep each date of birth a child was given
-        # once, as first met (with the details of that row), so the first one and any
-        # conflicting one both stay visible.
-        tables["child"] = conform(
-            "child",
-            con.sql(
-                with_origin(
-                    # one aggregate carries the first row's details (cheaper than one per field)
-                    "SELECT child_id, date_of_birth, first_row.gender, first_row.ethnicity, first_row.disability, "
-                    "first_row.part_no, first_row.source_row, first_row.seq FROM (SELECT child_id, date_of_birth, "
-                    "arg_min(struct_pack(gender, ethnicity, disability, part_no, source_row, seq), seq) AS first_row "
-                    f"FROM ({children}) GROUP BY child_id, date_of_birth)"
-                )
-            ),
-        )
-    referrals = union("referral", f"child_id, referral_date, source, nfa, {provenance_columns}")
-    if referrals:
-        tables["referral"] = conform(
-            "referral", con.sql(with_origin(_referrals_with_need(referrals, union("cin", "*"))))
-        )
+    if "child" in pieces:
+        tables["child"] = _first_met_children(con, pieces["child"])
+    if "referral" in pieces:
+        tables["referral"] = _referrals_with_need(con, _events("referral", pieces["referral"]), pieces.get("cin"))
     return new_result(
         pseudonymise_tables(new_result(tables).tables, pseudonymise), errors=errors, warnings=warnings, notes=notes
     )
 
 
-def _release_text(con: duckdb.DuckDBPyConnection, relation: str) -> None:
-    """Free a list's raw text once it is parsed: a national file's text is gigabytes."""
-    con.execute(f"DROP VIEW IF EXISTS parsing_{relation}")
-    if relation.startswith("list_sheet_"):
-        con.unregister(relation)
-    else:
-        con.execute(f"DROP VIEW IF EXISTS {relation}")
-        con.execute(f"DROP TABLE IF EXISTS {relation}_text")
+def _events(kind: str, pieces: list[pa.Table]) -> pa.Table:
+    """The kind's rows of each list, one after another, with the kind's exact schema."""
+    return pa.concat_tables(conform(kind, piece) for piece in pieces)
 
 
-def _referrals_with_need(referrals: str, cin_rows: str | None) -> str:
-    if cin_rows is None:
-        return f"SELECT *, NULL AS primary_need, CAST(NULL AS DATE) AS closure_date, NULL AS closure_reason FROM ({referrals})"
-    return f"""
-        WITH cin AS (
-            SELECT child_id, cin_start_date, arg_min(primary_need, seq) AS primary_need,
-                   arg_min(closure_date, seq) AS closure_date, arg_min(closure_reason, seq) AS closure_reason
-            FROM ({cin_rows}) GROUP BY child_id, cin_start_date
-        )
-        SELECT r.*, cin.primary_need, cin.closure_date, cin.closure_reason
-        FROM ({referrals}) AS r
-        LEFT JOIN cin ON cin.child_id = r.child_id AND cin.cin_start_date = r.referral_date
+def _first_met_children(con: duckdb.DuckDBPyConnection, pieces: list[pa.Table]) -> pa.Table:
+    """Each date of birth a child was given, once, as first met (with that row's other details).
+
+    Every list row repeats the child's details, so the first one and any conflicting one
+    both stay visible. Only the keys are grouped; the chosen rows are then taken from
+    their lists, and only those rows' details decoded.
     """
+    identifiers = pa.chunked_array(
+        [chunk for piece in pieces for chunk in piece.column("child_id").chunks], pa.string()
+    )
+    con.register(
+        "child_keys",
+        pa.table(
+            {
+                "child_key": child_keys({"child": identifiers})["child"],
+                "date_of_birth": pa.chunked_array(
+                    [chunk for piece in pieces for chunk in piece.column("date_of_birth").chunks]
+                ),
+                "position": numbers(con, 0, len(identifiers)),
+            }
+        ),
+    )
+    try:
+        chosen = (
+            con.sql(
+                "SELECT min(position) AS position FROM child_keys GROUP BY child_key, date_of_birth ORDER BY position"
+            )
+            .to_arrow_table()
+            .column("position")
+        )
+    finally:
+        con.unregister("child_keys")
+    children, start = [], 0
+    for piece in pieces:
+        end = start + piece.num_rows
+        within = chosen.filter(pc.and_(pc.greater_equal(chosen, start), pc.less(chosen, end)))
+        children.append(conform("child", piece.take(pc.subtract(within, start))))
+        start = end
+    return pa.concat_tables(children)
+
+
+def _referrals_with_need(
+    con: duckdb.DuckDBPyConnection, referrals: pa.Table, cin_pieces: list[pa.Table] | None
+) -> pa.Table:
+    """Referrals with the primary need and closure of List 6's row for the same child and date."""
+    if cin_pieces:
+        cin_rows = pa.concat_tables(
+            piece.select(["child_id", "cin_start_date", "primary_need", "closure_date", "closure_reason", "seq"])
+            for piece in cin_pieces
+        )
+        keys = child_keys({"referral": referrals.column("child_id"), "cin": cin_rows.column("child_id")})
+        con.register(
+            "referral_keys",
+            pa.table(
+                {
+                    "child_key": keys["referral"],
+                    "referral_date": referrals.column("referral_date"),
+                    "position": numbers(con, 0, referrals.num_rows),
+                }
+            ),
+        )
+        con.register("cin_rows", cin_rows.append_column("child_key", keys["cin"]))
+        try:
+            need = con.sql(
+                """
+                WITH cin AS (
+                    SELECT child_key, cin_start_date, arg_min(primary_need, seq) AS primary_need,
+                           arg_min(closure_date, seq) AS closure_date, arg_min(closure_reason, seq) AS closure_reason
+                    FROM cin_rows GROUP BY child_key, cin_start_date
+                )
+                SELECT cin.primary_need, cin.closure_date, cin.closure_reason
+                FROM referral_keys AS r
+                LEFT JOIN cin ON cin.child_key = r.child_key AND cin.cin_start_date = r.referral_date
+                ORDER BY r.position
+                """
+            ).to_arrow_table()
+        finally:
+            con.unregister("referral_keys")
+            con.unregister("cin_rows")
+        for name in need.column_names:
+            referrals = referrals.set_column(referrals.schema.get_field_index(name), name, need.column(name))
+    return conform("referral", referrals)

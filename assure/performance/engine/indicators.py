@@ -17,7 +17,7 @@ from assure.core.periods import add_months
 from assure.core.workdays import bank_holidays
 
 from . import codes
-from .events import CATEGORIES, EVENT_KINDS, ImportResult
+from .events import CATEGORIES, EVENT_KINDS, ImportResult, child_keys
 from .limits import Limits
 
 INDICATOR_IDS = (
@@ -81,7 +81,7 @@ SHORT_BREAKS = ("V3", "V4")
 # up to, not on, its end date).
 _OVERLAPPING_PLANS = """
     FROM cpp AS a JOIN cpp AS b
-      ON a.child_id = b.child_id AND a.seq <> b.seq
+      ON a.child_key = b.child_key AND a.seq <> b.seq
      AND a.start_date < coalesce(b.end_date, DATE '9999-12-31')
      AND b.start_date < coalesce(a.end_date, DATE '9999-12-31')
 """
@@ -130,15 +130,16 @@ class _Engine:
     def __init__(self, con, events: ImportResult, reference_date: date | None):
         self.con = con
         self.reference_date = reference_date
+        keys = child_keys({kind: events.tables[kind].column("child_id") for kind in EVENT_KINDS})
         for kind in EVENT_KINDS:
-            self.con.register(f"{kind}_all", events.tables[kind])
+            self.con.register(f"{kind}_all", events.tables[kind].append_column("child_key", keys[kind]))
         self.con.execute(
             """
             CREATE TEMP TABLE birth AS
-            SELECT child_id,
+            SELECT child_key,
                    arg_min(date_of_birth, seq) FILTER (WHERE date_of_birth IS NOT NULL) AS date_of_birth,
                    coalesce(min(date_of_birth) <> max(date_of_birth), FALSE) AS conflicting
-            FROM child_all GROUP BY child_id
+            FROM child_all GROUP BY child_key
             """
         )
         # Only the (few) excluded rows are stored; each kind's view leaves them out by seq,
@@ -158,7 +159,7 @@ class _Engine:
                            coalesce({after}, FALSE) AS after_reference,
                            coalesce(date_diff('day', {first}, b.date_of_birth) > 270, FALSE) AS before_birth,
                            {inverted} AS inverted
-                    FROM {kind}_all AS e LEFT JOIN birth AS b USING (child_id)
+                    FROM {kind}_all AS e LEFT JOIN birth AS b USING (child_key)
                 ) WHERE after_reference OR before_birth OR inverted
                 """
             )
@@ -194,15 +195,15 @@ def _re_referrals(engine: _Engine, referrals: str, period_from: date, period_to:
     look_back = add_months(period_from, -12)
     denominator, numerator = engine.value(
         f"""
-        WITH recent AS (SELECT child_id, referral_date FROM {referrals} WHERE referral_date >= {_d(look_back)}),
+        WITH recent AS (SELECT child_key, referral_date FROM {referrals} WHERE referral_date >= {_d(look_back)}),
         previous AS (
-            SELECT child_id, referral_date,
-                   lag(referral_date) OVER (PARTITION BY child_id ORDER BY referral_date) AS previous_date
-            FROM (SELECT DISTINCT child_id, referral_date FROM recent)
+            SELECT child_key, referral_date,
+                   lag(referral_date) OVER (PARTITION BY child_key ORDER BY referral_date) AS previous_date
+            FROM (SELECT DISTINCT child_key, referral_date FROM recent)
         )
         SELECT count(*),
                count(*) FILTER (WHERE previous_date >= CAST(r.referral_date - INTERVAL 12 MONTH AS DATE))
-        FROM recent AS r JOIN previous USING (child_id, referral_date)
+        FROM recent AS r JOIN previous USING (child_key, referral_date)
         WHERE r.referral_date BETWEEN {_d(period_from)} AND {_d(period_to)}
         """
     )
@@ -257,23 +258,23 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
     (attached,) = engine.value(
         f"""
         WITH work AS (
-            SELECT child_id, start_date AS day FROM assessment WHERE start_date >= {_d(period_from)}
-            UNION ALL SELECT child_id, strategy_date FROM s47 WHERE strategy_date >= {_d(period_from)}
+            SELECT child_key, start_date AS day FROM assessment WHERE start_date >= {_d(period_from)}
+            UNION ALL SELECT child_key, strategy_date FROM s47 WHERE strategy_date >= {_d(period_from)}
         ),
         -- work before the period, or whose latest referral is before it, attaches to no referral in it
-        referral_dates AS (SELECT DISTINCT child_id, referral_date FROM referral WHERE referral_date >= {_d(period_from)}),
+        referral_dates AS (SELECT DISTINCT child_key, referral_date FROM referral WHERE referral_date >= {_d(period_from)}),
         attached AS (
-            SELECT DISTINCT r.child_id, r.referral_date
-            FROM work AS w ASOF JOIN referral_dates AS r ON w.child_id = r.child_id AND w.day >= r.referral_date
+            SELECT DISTINCT r.child_key, r.referral_date
+            FROM work AS w ASOF JOIN referral_dates AS r ON w.child_key = r.child_key AND w.day >= r.referral_date
         )
-        SELECT count(*) FROM referral_in_period AS r SEMI JOIN attached USING (child_id, referral_date)
+        SELECT count(*) FROM referral_in_period AS r SEMI JOIN attached USING (child_key, referral_date)
         """
     )
     results["referrals_to_assessment_or_s47_pct"] = percentage(attached, referrals)
     (after_early_help,) = engine.value(
         """
         SELECT count(*) FROM referral_in_period AS r WHERE EXISTS (
-            SELECT 1 FROM early_help AS e WHERE e.child_id = r.child_id
+            SELECT 1 FROM early_help AS e WHERE e.child_key = r.child_key
               AND e.start_date BETWEEN CAST(r.referral_date - INTERVAL 12 MONTH AS DATE) AND r.referral_date)
         """
     )
@@ -311,7 +312,7 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
                count(*) FILTER (WHERE s.strategy_date IS NOT NULL),
                count(*) FILTER (WHERE s.strategy_date IS NOT NULL AND finish.working_index - begin.working_index <= 15),
                count(*) FILTER (WHERE coalesce(s.resulted_in_plan, EXISTS (
-                   SELECT 1 FROM cpp WHERE cpp.child_id = s.child_id AND cpp.start_date = s.icpc_date)))
+                   SELECT 1 FROM cpp WHERE cpp.child_key = s.child_key AND cpp.start_date = s.icpc_date)))
         FROM s47 AS s
         LEFT JOIN calendar AS begin ON begin.day = s.strategy_date
         LEFT JOIN calendar AS finish ON finish.day = s.icpc_date
@@ -333,11 +334,11 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
     engine.con.execute(
         f"""
         CREATE TEMP TABLE open_plan AS
-        SELECT child_id, count(*) AS open_plans,
+        SELECT child_key, count(*) AS open_plans,
                arg_max(initial_category, (start_date, seq)) AS initial_category,
                max(start_date) AS start_date
         FROM cpp WHERE start_date <= {_d(period_to)} AND (end_date IS NULL OR end_date > {_d(period_to)})
-        GROUP BY child_id
+        GROUP BY child_key
         """
     )
     open_row = engine.value(
@@ -365,9 +366,9 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
         f"""
         WITH started AS (
             SELECT p.*,
-                   EXISTS (SELECT 1 FROM cpp AS e WHERE e.child_id = p.child_id AND e.start_date < p.start_date)
+                   EXISTS (SELECT 1 FROM cpp AS e WHERE e.child_key = p.child_key AND e.start_date < p.start_date)
                        AS has_earlier,
-                   EXISTS (SELECT 1 FROM cpp AS e WHERE e.child_id = p.child_id AND e.start_date < p.start_date
+                   EXISTS (SELECT 1 FROM cpp AS e WHERE e.child_key = p.child_key AND e.start_date < p.start_date
                            AND e.end_date BETWEEN CAST(p.start_date - INTERVAL 24 MONTH AS DATE) AND p.start_date)
                        AS repeats
             FROM cpp AS p WHERE p.start_date {in_period}
@@ -389,7 +390,7 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
         f"CREATE TEMP VIEW care AS SELECT * FROM care_period WHERE legal_status IS NULL OR legal_status NOT IN ({short_breaks})"
     )
     (looked_after,) = engine.value(
-        f"SELECT count(DISTINCT child_id) FROM care WHERE start_date <= {_d(period_to)} "
+        f"SELECT count(DISTINCT child_key) FROM care WHERE start_date <= {_d(period_to)} "
         f"AND (end_date IS NULL OR end_date > {_d(period_to)})"
     )
     results["cla_at_end"] = count(looked_after)
@@ -397,7 +398,7 @@ def _compute(engine: _Engine, events: ImportResult, period_from: date, period_to
     (care_started,) = engine.value(
         f"""
         SELECT count(*) FROM care AS c WHERE c.start_date {in_period} AND NOT EXISTS (
-            SELECT 1 FROM care AS p WHERE p.child_id = c.child_id AND p.end_date = c.start_date)
+            SELECT 1 FROM care AS p WHERE p.child_key = c.child_key AND p.end_date = c.start_date)
         """
     )
     results["cla_started"] = count(care_started)
@@ -433,8 +434,8 @@ def _data_quality(
     engine.con.execute(
         f"""
         CREATE TEMP TABLE referral_order AS
-        SELECT child_id, referral_date, seq,
-               coalesce(date_diff('day', lag(referral_date) OVER (PARTITION BY child_id ORDER BY referral_date, seq),
+        SELECT child_key, referral_date, seq,
+               coalesce(date_diff('day', lag(referral_date) OVER (PARTITION BY child_key ORDER BY referral_date, seq),
                                   referral_date) <= 7, FALSE) AS suspected_duplicate
         FROM referral WHERE referral_date >= {_d(back_12 - timedelta(days=8))}
         """
@@ -458,7 +459,7 @@ def _data_quality(
         f"SELECT sum(after_reference), sum(before_birth), sum(inverted) FROM ({checks})"
     )
     (conflicting,) = engine.value("SELECT count(*) FROM birth WHERE conflicting")
-    (overlapping,) = engine.value(f"SELECT count(DISTINCT a.child_id) {_OVERLAPPING_PLANS}")
+    (overlapping,) = engine.value(f"SELECT count(DISTINCT a.child_key) {_OVERLAPPING_PLANS}")
     return {
         "suspected_duplicate_referrals": duplicates,
         "re_referrals_12m_pct_without_suspected_duplicates": percentage(
@@ -500,7 +501,7 @@ def _quality_rows(engine: _Engine) -> list[dict]:
     ]
     queries.append(
         "SELECT 'conflicting_dates_of_birth', 'child', child_id, source_file, source_sheet, source_row, seq "
-        "FROM child_all WHERE date_of_birth IS NOT NULL AND child_id IN (SELECT child_id FROM birth WHERE conflicting)"
+        "FROM child_all WHERE date_of_birth IS NOT NULL AND child_key IN (SELECT child_key FROM birth WHERE conflicting)"
     )
     queries.append(
         "SELECT DISTINCT 'children_with_overlapping_plans', 'cpp', a.child_id, a.source_file, a.source_sheet, "

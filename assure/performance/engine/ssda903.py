@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+
 from . import codes
 from .events import ImportResult, Pseudonymiser, conform, new_result, pseudonymise_tables
 from .faults import ImportRejected, listed
@@ -67,17 +69,16 @@ def read_ssda903(
         return found
 
     with running(limits, name), codes.connection(limits) as con:
-        found, notes = load_csv(con, path, "raw", name=name, skip=0, pick=pick, counter=RowCounter(limits, name))
-        parsed, errors = parse_table(con, "raw", columns, found, file=name, sheet=None)
-        provenance = f"'{_escape(name)}' AS source_file, CAST(NULL AS VARCHAR) AS source_sheet, row_no AS source_row, row_no AS seq"
-        if kind == "care_period":
-            select = f"child_id, start_date, end_date, legal_status, {provenance}"
-        else:
-            select = f"child_id, date_of_birth, gender, ethnicity, CAST(NULL AS VARCHAR) AS disability, {provenance}"
-        table = conform(kind, con.sql(f"SELECT {select} FROM {parsed} WHERE NOT refused ORDER BY row_no"))
+        text, found, notes = load_csv(
+            con, path, columns, name=name, skip=0, pick=pick, counter=RowCounter(limits, name)
+        )
+        parsed = parse_table(con, text, columns, headers=found, file=name, sheet=None)
+    rows = parsed.table
+    table = conform(
+        kind,
+        rows.append_column("source_file", pa.repeat(pa.scalar(name, pa.string()), rows.num_rows))
+        .append_column("source_row", rows.column("row_no"))
+        .append_column("seq", rows.column("row_no")),
+    )
     tables = pseudonymise_tables(new_result({kind: table}).tables, pseudonymise)
-    return new_result(tables, errors=errors, warnings=notes)
-
-
-def _escape(text: str) -> str:
-    return text.replace("'", "''")
+    return new_result(tables, errors=parsed.errors, warnings=notes)

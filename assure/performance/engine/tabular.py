@@ -1,10 +1,11 @@
-"""Normalising raw text tables (CSV files, workbook sheets) into canonical values with DuckDB.
+"""Normalising raw text tables (CSV files, workbook sheets) into canonical values.
 
-A table arrives as text columns plus ``row_no`` (the row's number in its file or sheet).
-Each date and code column is parsed once per distinct text and joined back; one statement
-then gives every row its values and says whether it is refused, and only refused rows are
-read again, to list their faulty cells. No Python runs per row, so a national-sized CSV
-costs what DuckDB costs.
+A CSV is read in one pass: DuckDB takes out the wanted columns (cleaning identifiers on
+the way) straight into Arrow, in the file's order, so each row's number is its position.
+Each date, code and count column is then dictionary-encoded in Arrow and parsed once per
+distinct text; the values are taken back to the rows and the refused rows found with
+vectorised masks. Only refused rows are read into Python, to list their faulty cells, so
+a national-sized CSV costs what DuckDB and Arrow cost.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import codes
 from .events import RowError
@@ -78,116 +80,195 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@dataclass
+class Parsed:
+    """A text table parsed: its accepted rows, its refused cells, and its last row with any value."""
+
+    table: pa.Table  # row_no, then one canonical value per role (dates, codes and texts dictionary-encoded)
+    errors: list[RowError]
+    last_row: int  # the number of the last row holding any wanted value; 0 when none does
+
+
+def select_columns(found: dict[str, str | None]) -> str:
+    """The SQL select list taking each wanted column's raw text out of a text table, named by its role."""
+    return ", ".join(
+        f"{_ident(header) if header is not None else 'CAST(NULL AS VARCHAR)'} AS {_ident(role)}"
+        for role, header in found.items()
+    )
+
+
 def parse_table(
     con: duckdb.DuckDBPyConnection,
-    relation: str,
+    text: pa.Table,
     columns: tuple[Column, ...],
-    found: dict[str, str | None],
     *,
+    headers: dict[str, str | None],
     file: str,
     sheet: str | None,
-) -> tuple[str, list[RowError]]:
-    """Parse ``relation`` into a table of canonical values; return its name and the refused cells.
+) -> Parsed:
+    """Parse ``text`` (``row_no`` and each role's raw text, as :func:`select_columns` reads it).
 
-    The table has ``row_no``, one value per role, and ``refused``. Rows whose wanted cells
-    are all empty are left out: spreadsheets end in blank rows. Dates and codes are parsed
-    once per distinct text (a few thousand) and joined back, not once per row.
+    Rows whose wanted cells are all empty are left out: spreadsheets end in blank rows.
+    Each date, code, count and free-text column is dictionary-encoded, its distinct texts
+    (a few thousand at most) cleaned and parsed, and the results taken back to the rows;
+    identifiers (one per child) are checked in Arrow and only those needing it cleaned.
+    No Python runs per row; refused rows alone are read into Python, to list their cells.
+    ``headers`` names each role's column as the file does, for the error report.
     """
-    # Dates and codes: cleaned and parsed once per distinct text in the column, then joined back.
-    selects, joins, cleaned = [], [], []
-    for column in columns:
-        header = found[column.role]
-        raw, value = _ident("raw_" + column.role), _ident(column.role)
-        if header is None:
-            selects.append(f"CAST(NULL AS VARCHAR) AS {raw}, CAST(NULL AS VARCHAR) AS {value}")
-        elif column.parse in ("date", "code", "count"):
-            lookup = f"lookup_{relation}_{column.role}"
-            _lookup_table(con, lookup, column, f"SELECT DISTINCT {_ident(header)} AS original FROM {relation}")
-            joins.append(f"LEFT JOIN {lookup} ON {lookup}.original = source_rows.{_ident(header)}")
-            selects.append(f"{lookup}.cleaned AS {raw}, {lookup}.value AS {value}")
-        else:
-            # cleaned once, in the inner query, then read twice
-            clean = _ident("clean_" + column.role)
-            cleaned.append(f"clean_text({_ident(header)}) AS {clean}")
-            selects.append(f"source_rows.{clean} AS {raw}, {column.parse_sql(f'source_rows.{clean}')} AS {value}")
-    source = f"(SELECT *{''.join(', ' + item for item in cleaned)} FROM {relation})"
-    bad = {
-        column.role: (f"(raw_{column.role} IS NULL)" if column.required else "FALSE")
-        + f" OR (raw_{column.role} IS NOT NULL AND {_ident(column.role)} IS NULL)"
+    rows = text.num_rows
+    encoded = {
+        column.role: pc.dictionary_encode(text.column(column.role).combine_chunks())
         for column in columns
+        if column.parse in _PARSED_PER_DISTINCT
     }
-    any_value = "coalesce(" + ", ".join(f"raw_{column.role}" for column in columns) + ") IS NOT NULL"
-    parsed = f"parsed_{relation}"
-    view = f"parsing_{relation}"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP VIEW {view} AS
-        SELECT * FROM (
-            SELECT source_rows.row_no, {", ".join(selects)} FROM {source} AS source_rows {" ".join(joins)}
-        ) WHERE {any_value}
-        """
+    distinct = _parse_distinct(
+        con, [(column, encoded[column.role].dictionary) for column in columns if column.role in encoded]
     )
-    # The text is kept only for refused rows, to report them; accepted rows keep their values.
-    values = ", ".join(_ident(column.role) for column in columns)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {parsed} AS SELECT row_no, {values}, "
-        f"{' OR '.join(f'({condition})' for condition in bad.values())} AS refused FROM {view}"
-    )
-    if not con.execute(f"SELECT count(*) FROM {parsed} WHERE refused").fetchall()[0][0]:
-        return parsed, []
-    refused_rows = f"refused_{relation}"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {refused_rows} AS SELECT * FROM {view} "
-        f"WHERE row_no IN (SELECT row_no FROM {parsed} WHERE refused)"
-    )
-    error_queries = " UNION ALL ".join(
-        f"SELECT row_no, {index} AS column_order, raw_{column.role} AS value FROM {refused_rows} WHERE {bad[column.role]}"
-        for index, column in enumerate(columns)
-    )
-    errors = []
-    for row_no, column_order, value in con.execute(
-        f"SELECT * FROM ({error_queries}) ORDER BY row_no, column_order"
-    ).fetchall():
-        column = columns[column_order]
-        expected = column.expected + (" (required)" if column.required and value is None else "")
-        errors.append(
-            RowError(
-                file=file,
-                sheet=sheet,
-                row=row_no,
-                column=found[column.role] or column.header,
-                value=value,
-                expected=expected,
+    present, bad, values, shown = [], [], {}, {}
+    for column in columns:
+        if column.role in encoded:
+            indices = encoded[column.role].indices
+            cleaned, parsed = distinct[column.role]
+            empty = pc.is_null(cleaned)  # a text that cleans to nothing is no value
+            invalid = pc.and_(pc.invert(empty), pc.is_null(parsed))
+            # Masks are taken to the rows only when some distinct text needs it (rarely).
+            column_present = (
+                pc.fill_null(pc.take(pc.invert(empty), indices), False) if _some(empty) else pc.is_valid(indices)
             )
-        )
-    return parsed, errors
+            column_bad = pc.fill_null(pc.take(invalid, indices), False) if _some(invalid) else None
+            # Kept dictionary-encoded: only the rows that are used are ever decoded.
+            values[column.role] = pa.DictionaryArray.from_arrays(indices, parsed)
+            shown[column.role] = (cleaned, indices)
+        else:
+            cells = _identifiers(con, text.column(column.role).combine_chunks())
+            column_present, column_bad = pc.is_valid(cells), None
+            values[column.role] = cells
+            shown[column.role] = (cells, None)
+        if column.required:
+            missing = pc.invert(column_present)
+            column_bad = missing if column_bad is None else pc.or_(column_bad, missing)
+        present.append(column_present)
+        bad.append(column_bad)
+    row_no = text.column("row_no").combine_chunks()
+    kept = _any(present, rows)
+    refused = pc.and_(kept, _any(bad, rows))
+    kept_rows = pc.indices_nonzero(kept)
+    last_row = row_no[kept_rows[-1].as_py()].as_py() if len(kept_rows) else 0
+    accepted = pc.and_(kept, pc.invert(refused))
+    table = pa.table({"row_no": row_no, **values})
+    if pc.all(accepted).as_py() is not True:
+        table = table.filter(accepted)
+    refused_rows = pc.indices_nonzero(refused)
+    if not len(refused_rows):
+        return Parsed(table, [], last_row)
+    errors = []
+    numbers = row_no.take(refused_rows).to_pylist()
+    faults = [
+        (column, bad_cells.take(refused_rows).to_pylist())
+        for column, bad_cells in zip(columns, bad, strict=True)
+        if bad_cells is not None
+    ]
+    cells = {}
+    for column, _ in faults:
+        texts, indices = shown[column.role]
+        cells[column.role] = (
+            texts.take(indices.take(refused_rows)) if indices is not None else texts.take(refused_rows)
+        ).to_pylist()
+    for position, number in enumerate(numbers):
+        for column, flags in faults:
+            if not flags[position]:
+                continue
+            value = cells[column.role][position]
+            errors.append(
+                RowError(
+                    file=file,
+                    sheet=sheet,
+                    row=number,
+                    column=headers[column.role] or column.header,
+                    value=value,
+                    expected=column.expected + (" (required)" if column.required and value is None else ""),
+                )
+            )
+    return Parsed(table, errors, last_row)
 
 
-def _lookup_table(con: duckdb.DuckDBPyConnection, name: str, column: Column, distinct: str) -> None:
-    """``name``: each distinct text of a column (``original``), cleaned, and its value.
+def numbers(con: duckdb.DuckDBPyConnection, first: int, count: int) -> pa.Array:
+    """``first``, ``first + 1``, … (``count`` of them) as an Arrow int64 array."""
+    return con.sql(f"SELECT range FROM range({first}, {first + count})").to_arrow_table().column(0).combine_chunks()
 
-    Dates and counts are parsed in SQL. Codes are read in Python, once per distinct text
-    (a handful): one long CASE per column would cost DuckDB more to plan than to run.
+
+_PARSED_PER_DISTINCT = ("date", "code", "count", "text")
+
+
+def _identifiers(con: duckdb.DuckDBPyConnection, cells: pa.Array) -> pa.Array:
+    """Child identifiers cleaned: only those that are not plain letters and digits can change."""
+    plain = pc.fill_null(pc.ascii_is_alnum(cells), True)
+    if pc.all(plain).as_py() is not False:
+        return cells
+    others = pc.invert(plain)
+    texts = cells.filter(others)
+    con.register("identifier_texts", pa.table({"position": numbers(con, 0, len(texts)), "original": texts}))
+    try:
+        cleaned = con.sql(
+            "SELECT child_identifier(clean_text(original)) AS cleaned FROM identifier_texts ORDER BY position"
+        ).to_arrow_table()
+    finally:
+        con.unregister("identifier_texts")
+    return pc.replace_with_mask(cells, others, cleaned.column("cleaned").combine_chunks())
+
+
+def _some(flags: pa.Array) -> bool:
+    return pc.any(flags).as_py() is True
+
+
+def _any(flags: list[pa.Array | None], rows: int) -> pa.Array:
+    """Row by row, whether any of the flags is set (None: a flag set on no row)."""
+    result = pa.repeat(pa.scalar(False), rows)
+    for flag in flags:
+        if flag is not None:
+            result = pc.or_(result, flag)
+    return result
+
+
+def _parse_distinct(
+    con: duckdb.DuckDBPyConnection, columns: list[tuple[Column, pa.Array]]
+) -> dict[str, tuple[pa.Array, pa.Array]]:
+    """For each column, its distinct texts cleaned, and their values (None when no valid value).
+
+    The distinct texts of all the columns go to DuckDB in one query, which cleans them and
+    parses dates and counts. Codes are then read in Python, once per distinct text (a
+    handful): one long CASE per column would cost DuckDB more to plan than to run.
     """
-    if column.parse != "code":
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT original, cleaned, {column.parse_sql('cleaned')} AS value "
-            f"FROM (SELECT original, clean_text(original) AS cleaned FROM ({distinct}))"
-        )
-        return
-    rows = con.execute(f"SELECT original, clean_text(original) FROM ({distinct}) WHERE original IS NOT NULL").fetchall()
-    values = [codes.lookup_python(column.code_set, cleaned) if cleaned is not None else None for _, cleaned in rows]
-    kind = pa.bool_() if all(isinstance(v, bool) for v in column.code_set.spellings.values()) else pa.string()
+    if not columns:
+        return {}
+    texts = pa.concat_arrays([texts for _, texts in columns])
     con.register(
-        name,
-        pa.table(
-            {
-                "original": pa.array([original for original, _ in rows], pa.string()),
-                "cleaned": pa.array([cleaned for _, cleaned in rows], pa.string()),
-                "value": pa.array(values, kind),
-            }
-        ),
+        "distinct_texts",
+        pa.table({"position": pa.array(range(len(texts)), pa.int64()), "original": texts}),
     )
+    try:
+        parsed = con.sql(
+            "SELECT cleaned, parse_date(cleaned) AS date, parse_count(cleaned) AS count FROM "
+            "(SELECT position, clean_text(original) AS cleaned FROM distinct_texts) ORDER BY position"
+        ).to_arrow_table()
+    finally:
+        con.unregister("distinct_texts")
+    result, offset = {}, 0
+    for column, column_texts in columns:
+        part = parsed.slice(offset, len(column_texts))
+        offset += len(column_texts)
+        cleaned = part.column("cleaned").combine_chunks()
+        if column.parse == "code":
+            values = [
+                codes.lookup_python(column.code_set, text) if text is not None else None for text in cleaned.to_pylist()
+            ]
+            kind = pa.bool_() if all(isinstance(v, bool) for v in column.code_set.spellings.values()) else pa.string()
+            result[column.role] = (cleaned, pa.array(values, kind))
+        elif column.parse == "text":
+            result[column.role] = (cleaned, cleaned)
+        else:
+            result[column.role] = (cleaned, part.column(column.parse).combine_chunks())
+    return result
 
 
 class TextTableBuilder:
@@ -232,21 +313,21 @@ _LINE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 def load_csv(
     con: duckdb.DuckDBPyConnection,
     file: Path,
-    relation: str,
+    columns: tuple[Column, ...],
     *,
     name: str,
     skip: int,
     pick: Callable[[list[str]], dict[str, str | None]],
     counter: RowCounter,
-) -> tuple[dict[str, str | None], list[str]]:
-    """Load a CSV's wanted columns into DuckDB as ``relation`` (text, plus ``row_no``).
+) -> tuple[pa.Table, dict[str, str | None], list[str]]:
+    """Read a CSV's wanted columns, in one pass, as a text table for :func:`parse_table`.
 
     ``pick`` gets the file's headers and returns role -> header for the columns wanted
-    (raising ImportRejected when one is missing). Returns that mapping and notes for the
-    warnings. A file that is not UTF-8 (Excel's "CSV" on Windows) is read as Latin-1 and
-    said so; one DuckDB cannot read as CSV at all is rejected whole. ``name`` is the
-    file as its owner knows it: DuckDB's own messages name the stored path, so they are
-    never shown.
+    (raising ImportRejected when one is missing). Returns the table (``row_no`` and one
+    column per role), that mapping, and notes for the warnings. A file that is not UTF-8
+    (Excel's "CSV" on Windows) is read as Latin-1 and said so; one DuckDB cannot read as
+    CSV at all is rejected whole. ``name`` is the file as its owner knows it: DuckDB's own
+    messages name the stored path, so they are never shown.
     """
     escaped = str(file).replace("'", "''")
     most = counter.limits.rows_per_list
@@ -258,14 +339,9 @@ def load_csv(
         try:
             headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
             found = pick(headers)
-            wanted = ", ".join(
-                _ident(header) for header in dict.fromkeys(header for header in found.values() if header)
-            )
-            # rowid follows insertion order, which gives each record its row number in the file;
+            # The result keeps the file's order, which gives each record its row number;
             # one row past the limit is enough to know the limit is passed.
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {relation}_text AS SELECT {wanted} FROM {reader} LIMIT {most + 1}"
-            )
+            text = con.sql(f"SELECT {select_columns(found)} FROM {reader} LIMIT {most + 1}").to_arrow_table()
             break
         except duckdb.InterruptException:
             raise
@@ -277,10 +353,20 @@ def load_csv(
         raise ImportRejected(
             f"{name} cannot be read as a CSV file{where}; expected comma-separated text with the list's header row"
         ) from None
-    (rows,) = con.execute(f"SELECT count(*) FROM {relation}_text").fetchone()
-    counter.add(rows, name)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT *, rowid + {skip + 2} AS row_no FROM {relation}_text"
-    )
+    counter.add(text.num_rows, name)
+    text = text.append_column("row_no", numbers(con, skip + 2, text.num_rows))
     notes = [] if encoding == "utf-8" else [f"{name} is not UTF-8 text; it was read as Latin-1 (Windows) text"]
-    return found, notes
+    return text, found, notes
+
+
+def text_table(table: pa.Table, found: dict[str, str | None]) -> pa.Table:
+    """A text table built in Python (a workbook sheet, with ``row_no``) as :func:`load_csv` gives a CSV's."""
+    return pa.table(
+        {
+            "row_no": table.column("row_no"),
+            **{
+                role: table.column(header) if header is not None else pa.nulls(table.num_rows, pa.string())
+                for role, header in found.items()
+            },
+        }
+    )
