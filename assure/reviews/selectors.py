@@ -463,7 +463,7 @@ def paragraph(figures: dict) -> str:
     open_count = reviews["open_at_year_end"]
     opened = {0: "no local review was", 1: "one local review was"}.get(open_count, f"{open_count} local reviews were")
     named = "; ".join(reviews["open_since_published"])
-    sentences.append(f"At {_long(end)} {opened} open{f' ({named})' if named else ''}.")
+    sentences.append(f"At {_long(end)} {opened} open{f': {named}' if named else ''}.")
     if reviews["deferred_at_year_end"]:
         deferred = _words(reviews["deferred_at_year_end"], "referral", "referrals")
         sentences.append(
@@ -486,7 +486,7 @@ def paragraph(figures: dict) -> str:
         closed = recommendations["actions_by_status"].get("Closed", 0)
         sentences.append(
             f"Reviews made {_words(recommendations['made'], 'recommendation', 'recommendations')}, with "
-            f"{_words(recommendations['actions'], 'action', 'actions')} on the register, {closed} closed."
+            f"{_words(recommendations['actions'], 'action', 'actions')} on the register ({closed or 'none'} closed)."
         )
     briefings = figures["briefings"]["issued"]
     if briefings:

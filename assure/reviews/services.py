@@ -612,7 +612,9 @@ PUBLICATION_FIELDS = (
 def review_publication_record(*, review: Review, by: User, today: date | None = None, **dates) -> Review:
     """Record the publication dates the guidance tracks: family told, copies sent, published (or why not)."""
     today = _today(today)
-    was_published = review.published_on or review.improvements_published_on
+    # As stored: a form may already have put the new dates on this instance.
+    stored = Review.objects.get(pk=review.pk)
+    was_published = stored.published_on or stored.improvements_published_on
     errors = {}
     for field in ("family_told_on", "copy_to_national_panel_on", "copy_to_secretary_of_state_on", "published_on"):
         label = Review._meta.get_field(field).verbose_name
