@@ -564,8 +564,9 @@ class Review(ReviewRecord):
         if self.commissioned_on:
             return "Under way"
         decision = standing_decision(self)
-        if decision is not None:
-            return f"Decided: {Outcome(decision.outcome).label[0].lower()}{Outcome(decision.outcome).label[1:]}"
+        if decision is not None and decision.outcome != Outcome.LOCAL_CSPR:
+            label = Outcome(decision.outcome).label
+            return f"Decided: {label[0].lower()}{label[1:]}"
         if self.decision_to_start_on:
             return "Decided: review to be commissioned"
         if self.scoping_agreed_on:

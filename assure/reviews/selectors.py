@@ -90,16 +90,19 @@ def standing_decision(subject) -> StandingDecision | None:
     return StandingDecision(outcomes.pop(), max(decision.decided_on for decision in decisions))
 
 
+def partners_to_decide(subject):
+    """The statutory partners yet to record their decision on a rapid review or a review."""
+    return statutory_partners(subject.partnership).exclude(pk__in=subject.decisions.values("agency"))
+
+
 def decision_state(subject) -> str:
     """The lead partners' decision in words: what they decided, or who has still to decide."""
     decision = standing_decision(subject)
     if decision is not None:
         return f"{Outcome(decision.outcome).label}, decided {decision.decided_on:%-d %B %Y}"
-    decisions = list(subject.decisions.select_related("agency"))
-    if len({d.decision for d in decisions}) > 1:
+    if len(set(subject.decisions.values_list("decision", flat=True))) > 1:
         return "The lead partners' decisions differ: they need to agree one."
-    waiting = statutory_partners(subject.partnership).exclude(pk__in=[d.agency_id for d in decisions])
-    names = ", ".join(agency.name for agency in waiting)
+    names = ", ".join(agency.name for agency in partners_to_decide(subject))
     return f"Waiting for {names}." if names else "No decision recorded."
 
 

@@ -98,6 +98,7 @@ def review_detail(request, pk):
             "decision_to_start_on": review.decision_to_start_on,
             "decisions": review.decisions.select_related("agency", "decided_by"),
             "decision_state": selectors.decision_state(review) if review.referred_on else "",
+            "to_decide": review.referred_on and selectors.partners_to_decide(review).exists(),
             "deferrals": review.deferrals.all(),
             "open_deferral": review.deferrals.filter(ended_on__isnull=True).first(),
             "milestones": review.milestones.all(),

@@ -221,6 +221,7 @@ def rapid_review_detail(request, pk):
             "today": timezone.localdate(),
             "decisions": decisions,
             "decision_state": selectors.decision_state(rapid_review),
+            "to_decide": selectors.partners_to_decide(rapid_review).exists(),
             "requests": rapid_review.information_requests.select_related("agency"),
             "review": getattr(rapid_review, "review", None),
             "can_edit": editable(request.user, rapid_review),
