@@ -1,5 +1,6 @@
-"""Demo actions from the 2020-21 strategic plan and case reviews, dated from the day the demo is loaded so the register
-shows every status. Audits, inspections and the peer review add their own actions (assure/audits/demo.py).
+"""Demo actions from the 2020-21 strategic plan, dated from the day the demo is loaded so the register shows every
+status. Audits, inspections and the peer review add their own actions (assure/audits/demo.py), and case reviews theirs
+from their recommendations (assure/reviews/demo.py).
 Every action is made and progressed through the register's services, as of the day each step happened.
 Matched on the action's text, so loading twice changes nothing.
 """
@@ -57,43 +58,19 @@ STRATEGIC_PLAN = [
 ]
 
 
-# Actions from case reviews, entered by hand until the reviews capability records their sources.
-REVIEWS = [
-    (
-        SourceKind.RAPID_REVIEW,
-        "Rapid review, child A (2019-20)",
-        "Remind health visitors to share concerns about unseen babies with the GP practice.",
-        "NHS Birmingham and Solihull Clinical Commissioning Group",
-        "neglect",
-        30,
-        8,
-    ),
-    (
-        SourceKind.CSPR,
-        "Child safeguarding practice review, child B",
-        "Brief every agency on the learning about young people's criminal exploitation.",
-        "West Midlands Police",
-        "exploitation",
-        150,
-        None,
-    ),
-]
-
-
 def load_for(partnership) -> None:
     today = timezone.localdate()
     agencies = {agency.name: agency for agency in Agency.objects.filter(partnership=partnership)}
     priorities = {priority.slug: priority for priority in Priority.objects.filter(partnership=partnership)}
     # The business manager records the progress task groups report.
     manager = User.objects.filter(role_assignments__role=Role.PARTNERSHIP_ADMIN, is_demo_account=True).first()
-    rows = [(SourceKind.STRATEGIC_PLAN, "Strategic plan 2020-21", *row) for row in STRATEGIC_PLAN] + REVIEWS
-    for source_kind, source_label, text, agency_name, slug, due_in, updated_ago in rows:
+    for text, agency_name, slug, due_in, updated_ago in STRATEGIC_PLAN:
         if Action.objects.filter(partnership=partnership, text=text).exists():
             continue
         action = action_create_from_source(
             source=None,
-            source_kind=source_kind,
-            source_label=source_label,
+            source_kind=SourceKind.STRATEGIC_PLAN,
+            source_label="Strategic plan 2020-21",
             text=text,
             agency=agencies[agency_name],
             priority=priorities[slug],

@@ -41,8 +41,9 @@ class SourceKind(models.TextChoices):
     SECTION_11 = "section_11", "Section 11 audit"
     CASE_AUDIT = "case_audit", "Multi-agency case audit"
     INSPECTION = "inspection", "Inspection"
-    RAPID_REVIEW = "rapid_review", "Rapid review"
-    CSPR = "cspr", "Child safeguarding practice review"
+    # One kind for every case review (rapid reviews, practice reviews, other partnerships' and national reviews):
+    # the action's label names the review.
+    CASE_REVIEW = "case_review", "Case review"
     STRATEGIC_PLAN = "strategic_plan", "Strategic plan"
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from assure.actions.selectors import actions_from_source
 from assure.core.forms import DateField
 from assure.core.models import Agency, Priority, ReportingYear
+from assure.core.uploads import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
 
 from .models import (
     NEEDS_ACTION,
@@ -28,7 +29,6 @@ from .models import (
     Standard,
     SubJudgement,
 )
-from .uploads import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
 
 RATED = [choice for choice in Rating.choices if choice[0] != Rating.NOT_APPLICABLE]
 

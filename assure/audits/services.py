@@ -12,6 +12,7 @@ from assure.actions.services import action_create_from_source
 from assure.core.models import Agency, User
 from assure.core.notify import email_body, notify
 from assure.core.periods import add_months
+from assure.core.uploads import check_evidence_file
 
 from . import movement
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     Section11Return,
     Section11Round,
 )
-from .uploads import check_evidence_file
 
 # How long an agency has to act on a standard it rated Requires improvement or Inadequate.
 ACTION_PLAN_MONTHS = 6

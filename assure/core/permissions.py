@@ -144,6 +144,8 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
     },
     Role.LEAD_PARTNER: {
         **_grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
+        # The panel recommends; the lead partners decide on rapid reviews and referrals, and sign reviews off.
+        **_grant(Scope.PARTNERSHIP, (Action.VIEW, Action.APPROVE), Area.REVIEWS),
         # Approving people's privileged grants is the second pair of eyes the business unit does not have alone.
         **_grant(Scope.PARTNERSHIP, (Action.APPROVE,), Area.GOVERNANCE, Area.REPORTS, Area.PEOPLE),
     },

@@ -18,6 +18,7 @@ from .models import (
     Attendance,
     Booking,
     BookingStatus,
+    Course,
     CourseStatus,
     EvaluationLink,
     EvaluationResponse,
@@ -407,3 +408,37 @@ def tool_take_up(module: Module, *, year) -> tuple[list[str], list[TakeUp]]:
         for number, quarter in enumerate(year.quarters, start=1)
     ]
     return labels, rows
+
+
+# Courses other capabilities link to (a case review's learning events) ----------------------------------------------
+
+
+def courses_to_link(partnership):
+    """The partnership's courses that have not been cancelled, newest first: what another record may link to."""
+    return (
+        Course.objects.filter(module__partnership=partnership)
+        .exclude(status=CourseStatus.CANCELLED)
+        .select_related("module")
+        .order_by("-date", "start_time")
+    )
+
+
+@dataclass(frozen=True)
+class CourseAttendance:
+    course_id: int
+    title: str
+    date: date
+    attended: int
+    url: str
+
+
+def course_attendance(course_ids) -> list[CourseAttendance]:
+    """Each course's name, date and how many people attended it, soonest first: who received a learning event."""
+    courses = Course.objects.filter(pk__in=list(course_ids)).select_related("module").order_by("date", "pk")
+    counts = Counter(
+        Booking.objects.filter(course__in=courses, attendance=Attendance.ATTENDED).values_list("course", flat=True)
+    )
+    return [
+        CourseAttendance(course.pk, str(course), course.date, counts.get(course.pk, 0), course.get_absolute_url())
+        for course in courses
+    ]

@@ -29,6 +29,10 @@ from assure.performance.models import Extract
 from assure.training.models import Booking
 from tests.audits.builders import PDF_BYTES
 
+# The walk's people (the business unit, the analyst) are outside the reviews compartment: its pages are walked by the
+# compartment tests (tests/core/test_compartments.py) and the permission matrix instead.
+REVIEWS_COMPARTMENT = "the reviews compartment, which the business unit and the analyst are outside"
+
 # Patterns the walk does not reach, and why; none offers a download.
 NOT_REACHED = {
     "core:sign-in": "the sign-in page, reached signed out",
@@ -76,6 +80,61 @@ NOT_REACHED = {
     "audits:section11-return-reopen": "offered only on a submitted return, past the first returns the walk opens",
     "audits:section11-answer-moderate": "offered only on a submitted return, past the first returns the walk opens",
     "audits:education-return": "offered only for a provider yet to return, past the first audits the walk opens",
+    "reviews:panel": REVIEWS_COMPARTMENT,
+    "reviews:clocks": REVIEWS_COMPARTMENT,
+    "reviews:decision-list": REVIEWS_COMPARTMENT,
+    "reviews:decision-add": REVIEWS_COMPARTMENT,
+    "reviews:theme-list": REVIEWS_COMPARTMENT,
+    "reviews:theme-add": REVIEWS_COMPARTMENT,
+    "reviews:publication-rules": REVIEWS_COMPARTMENT,
+    "reviews:briefing-list": REVIEWS_COMPARTMENT,
+    "reviews:briefing-add": REVIEWS_COMPARTMENT,
+    "reviews:briefing-detail": REVIEWS_COMPARTMENT,
+    "reviews:briefing-edit": REVIEWS_COMPARTMENT,
+    "reviews:incident-list": REVIEWS_COMPARTMENT,
+    "reviews:incident-create": REVIEWS_COMPARTMENT,
+    "reviews:incident-detail": REVIEWS_COMPARTMENT,
+    "reviews:incident-edit": REVIEWS_COMPARTMENT,
+    "reviews:incident-criteria": REVIEWS_COMPARTMENT,
+    "reviews:incident-notify": REVIEWS_COMPARTMENT,
+    "reviews:child-add": REVIEWS_COMPARTMENT,
+    "reviews:incident-shares": REVIEWS_COMPARTMENT,
+    "reviews:incident-shares-revoke": REVIEWS_COMPARTMENT,
+    "reviews:child-identity": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-detail": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-recommend": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-decision": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-decide": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-send": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-response": REVIEWS_COMPARTMENT,
+    "reviews:information-request-add": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-shares": REVIEWS_COMPARTMENT,
+    "reviews:rapid-review-shares-revoke": REVIEWS_COMPARTMENT,
+    "reviews:information-request-detail": REVIEWS_COMPARTMENT,
+    "reviews:information-request-return": REVIEWS_COMPARTMENT,
+    "reviews:information-request-close": REVIEWS_COMPARTMENT,
+    "reviews:returned-file": REVIEWS_COMPARTMENT,
+    "reviews:review-list": REVIEWS_COMPARTMENT,
+    "reviews:review-create": REVIEWS_COMPARTMENT,
+    "reviews:review-detail": REVIEWS_COMPARTMENT,
+    "reviews:review-edit": REVIEWS_COMPARTMENT,
+    "reviews:review-scoping": REVIEWS_COMPARTMENT,
+    "reviews:review-defer": REVIEWS_COMPARTMENT,
+    "reviews:review-decision": REVIEWS_COMPARTMENT,
+    "reviews:review-decide": REVIEWS_COMPARTMENT,
+    "reviews:review-commission": REVIEWS_COMPARTMENT,
+    "reviews:review-milestone-add": REVIEWS_COMPARTMENT,
+    "reviews:review-draft-add": REVIEWS_COMPARTMENT,
+    "reviews:review-sign-off": REVIEWS_COMPARTMENT,
+    "reviews:review-sign-off-own": REVIEWS_COMPARTMENT,
+    "reviews:review-publication": REVIEWS_COMPARTMENT,
+    "reviews:review-recommendation-add": REVIEWS_COMPARTMENT,
+    "reviews:review-learning-event-add": REVIEWS_COMPARTMENT,
+    "reviews:review-shares": REVIEWS_COMPARTMENT,
+    "reviews:review-shares-revoke": REVIEWS_COMPARTMENT,
+    "reviews:deferral-end": REVIEWS_COMPARTMENT,
+    "reviews:milestone-edit": REVIEWS_COMPARTMENT,
+    "reviews:figures-confirm": "a POST from the review figures page, offered to the review panel only",
 }
 
 # Downloads the demo must offer, so a download that quietly disappears from its page fails the walk.
@@ -108,6 +167,8 @@ EXPECTED_DOWNLOADS = {
     "performance:target-list",
     "performance:benchmark-list",
     "performance:return-list",
+    "reviews:figures",
+    "reviews:figures-decisions",
 }
 
 # Columns that hold identifiers (a school's URN, a module's code "6") or raw uploaded values: text by design.

@@ -27,6 +27,8 @@ from assure.core.permissions import COMPARTMENTS, GRANTS, Action, Role, Scope, p
 from assure.core.record_grants import record_grant_create
 from assure.performance.catalogue import AREAS
 from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun, IndicatorTarget
+from assure.reviews import services as review_services
+from assure.reviews.models import Deferral, LearningBriefing, Milestone
 from assure.training.models import ChargeRule, EvaluationResponse, Stage, WorkforceHeadcount
 from tests.actions import builders as action_builders
 from tests.audits import builders as audit_builders
@@ -34,6 +36,7 @@ from tests.audits.test_education_audit import make_audit
 from tests.compartment_app.compartment_records import make_concern
 from tests.conftest import PASSWORD
 from tests.performance.agency_records import make_return
+from tests.reviews import builders as review_builders
 from tests.training.agency_records import _booking
 
 
@@ -169,6 +172,7 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         expires_on=timezone.localdate() + timedelta(days=7),
         by=lado,
     )
+    _review_records(world, partnership, police)
     world.grant = PrivilegedGrant.objects.create(user=world.practitioner, role=Role.ANALYST, requested_by=admin)
     world.job = Job.objects.create(
         kind=Job.Kind.INDICATOR_RUN,
@@ -179,6 +183,46 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
     )
     world.admin = admin
     return world
+
+
+def _review_records(world, partnership, police) -> None:
+    """The reviews compartment's records: an incident notified to the national panel, its rapid review asking the
+    police (not the walkers' agency) for information, a deferred referral, and a share of each case record."""
+    panel = world.people[Role.REVIEW_PANEL]
+    world.rapid_review = review_builders.notified(partnership, panel)
+    world.incident = world.rapid_review.incident
+    world.child = world.incident.children.get()
+    world.information_request = review_services.information_request_send(
+        rapid_review=world.rapid_review,
+        agency=police,
+        asked_for="A chronology.",
+        sent_on=date(2020, 4, 16),
+        due_on=date(2020, 4, 23),
+        by=panel,
+    )
+    world.returned_file = review_services.information_return_add(
+        information_request=world.information_request, upload=review_builders.pdf(), kind="chronology", by=panel
+    )
+    world.review = review_builders.referral(partnership, referred_by=police)
+    world.deferral = review_services.review_defer(
+        review=world.review,
+        stage=Deferral.Stage.DECISION,
+        deferred_on=date(2020, 3, 26),
+        reason="Pandemic restrictions.",
+        review_on=date(2020, 9, 30),
+        by=panel,
+    )
+    world.milestone = Milestone.objects.create(review=world.review, name="Scoping report", target_on=date(2020, 9, 1))
+    world.briefing = LearningBriefing.objects.create(partnership=partnership, title="Learning briefing")
+    for name in ("incident", "rapid_review", "review"):
+        share = record_grant_create(
+            record=getattr(world, name),
+            grantee=world.practitioner,
+            reason="A participant in the review.",
+            expires_on=timezone.localdate() + timedelta(days=7),
+            by=panel,
+        )
+        setattr(world, f"{name}_share", share)
 
 
 # What fills each address, and the record whose reach decides the answer (None: the page names no record).
@@ -267,6 +311,44 @@ RECORDS = {
     "compartment:concern-detail": "concern",
     "compartment:concern-edit": "concern",
     "compartment:concern-shares": "concern",
+    "reviews:incident-detail": "incident",
+    "reviews:incident-edit": "incident",
+    "reviews:incident-criteria": "incident",
+    "reviews:incident-notify": "incident",
+    "reviews:incident-shares": "incident",
+    "reviews:child-add": "incident",
+    "reviews:child-identity": "child",
+    "reviews:rapid-review-detail": "rapid_review",
+    "reviews:rapid-review-recommend": "rapid_review",
+    "reviews:rapid-review-decision": "rapid_review",
+    "reviews:rapid-review-decide": "rapid_review",
+    "reviews:rapid-review-send": "rapid_review",
+    "reviews:rapid-review-response": "rapid_review",
+    "reviews:rapid-review-shares": "rapid_review",
+    "reviews:information-request-add": "rapid_review",
+    "reviews:information-request-detail": "information_request",
+    "reviews:information-request-return": "information_request",
+    "reviews:information-request-close": "information_request",
+    "reviews:returned-file": "returned_file",
+    "reviews:review-detail": "review",
+    "reviews:review-edit": "review",
+    "reviews:review-scoping": "review",
+    "reviews:review-defer": "review",
+    "reviews:review-decision": "review",
+    "reviews:review-decide": "review",
+    "reviews:review-commission": "review",
+    "reviews:review-milestone-add": "review",
+    "reviews:review-draft-add": "review",
+    "reviews:review-sign-off": "review",
+    "reviews:review-sign-off-own": "review",
+    "reviews:review-publication": "review",
+    "reviews:review-recommendation-add": "review",
+    "reviews:review-learning-event-add": "review",
+    "reviews:review-shares": "review",
+    "reviews:deferral-end": "deferral",
+    "reviews:milestone-edit": "milestone",
+    "reviews:briefing-detail": "briefing",
+    "reviews:briefing-edit": "briefing",
 }
 ADDRESSES = {
     "core:role-end": lambda w: (
@@ -289,6 +371,10 @@ ADDRESSES = {
     "performance:indicator-chart": lambda w: (["referrals"], None),
     "password_reset_confirm": lambda w: (["MQ", "set-password"], None),
     "compartment:concern-shares-revoke": lambda w: ([w.concern.pk, w.share.pk], w.concern),
+    "reviews:incident-shares-revoke": lambda w: ([w.incident.pk, w.incident_share.pk], w.incident),
+    "reviews:rapid-review-shares-revoke": lambda w: ([w.rapid_review.pk, w.rapid_review_share.pk], w.rapid_review),
+    "reviews:review-shares-revoke": lambda w: ([w.review.pk, w.review_share.pk], w.review),
+    "reviews:figures-confirm": lambda w: ([2019], None),
 }
 
 

@@ -1,4 +1,5 @@
-"""Evidence files: what may be uploaded, checked by name, size and content.
+"""Uploaded files (Section 11 evidence, agencies' returns to a rapid review): what may be uploaded, checked by name,
+size and content.
 
 No virus scanner can be kept up to date where Assure runs, so a file is accepted only if
 its extension is on the list, it is within the size limit, and its first bytes are what
