@@ -45,9 +45,10 @@ MONEY = forms.NumberInput(attrs={"class": "govuk-input--width-10", "step": "0.01
 
 
 def year_field(partnership: Partnership, *, label: str = "Reporting year") -> forms.TypedChoiceField:
-    """A reporting year to choose: those governance knows, this one and the next."""
+    """A reporting year to choose: those governance knows and the one after the latest, this one and the next."""
     this_year = periods.reporting_year_start(timezone.localdate())
-    years = sorted(set(selectors.year_choices(partnership)) | {this_year, this_year + 1}, reverse=True)
+    known = set(selectors.year_choices(partnership))
+    years = sorted(known | {max(known, default=this_year) + 1, this_year, this_year + 1}, reverse=True)
     return forms.TypedChoiceField(
         label=label, coerce=int, choices=[("", "Choose a year")] + [(year, year_label(year)) for year in years]
     )

@@ -111,7 +111,8 @@ def _actions_at_year_end(priority_year: PriorityYear, start_year: int) -> dict:
     """The priority's actions and their statuses at the end of ``start_year`` (today, while it runs)."""
     day = min(periods.reporting_year(start_year).end, timezone.localdate())
     found = actions_as_at(partnership=priority_year.priority.partnership, day=day, priority=priority_year.priority)
-    return {"day": day, "total": len(found), "by_status": Counter(status.label for _, status in found)}
+    counts = Counter(status.label for _, status in found)
+    return {"day": day, "total": len(found), "by_status": sorted(counts.items())}
 
 
 @permission_required(Area.GOVERNANCE, scope=EVERY_AGENCY)
