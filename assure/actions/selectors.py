@@ -101,7 +101,9 @@ def answerable_emails(action: Action) -> list[str]:
     return sorted({lead.user.email for lead in leads})
 
 
-def actions_as_at(*, partnership: Partnership, day: date, priority=None, source_kind: str = "") -> list[tuple[Action, Status]]:
+def actions_as_at(
+    *, partnership: Partnership, day: date, priority=None, source_kind: str = ""
+) -> list[tuple[Action, Status]]:
     """Every action that existed on ``day``, with its status as it stood then: updates, closure requests and
     closures dated later are left out, so closing an action afterwards never changes what the register showed on
     ``day`` (governance judges a year as at its last day). For ``priority`` or ``source_kind`` when given."""

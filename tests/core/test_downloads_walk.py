@@ -76,6 +76,12 @@ NOT_REACHED = {
     "audits:section11-return-reopen": "offered only on a submitted return, past the first returns the walk opens",
     "audits:section11-answer-moderate": "offered only on a submitted return, past the first returns the walk opens",
     "audits:education-return": "offered only for a provider yet to return, past the first audits the walk opens",
+    "governance:structure-diagram": "an image drawn inside the structure page",
+    "governance:priority-indicator-remove": "a POST from the priority's page",
+    "governance:priority-roll-over": "offered on a year not yet decided; the walk opens the demo's decided 2019-20 years",
+    "governance:challenge-respond": "offered only to the addressed partner's lead, delegate or safeguarding lead",
+    "governance:challenge-close": "offered once a partner has responded; the demo's answered challenge is closed",
+    "governance:assessment-respond": "offered until the partners respond; the demo's assessment has their response",
 }
 
 # Downloads the demo must offer, so a download that quietly disappears from its page fails the walk.
@@ -108,6 +114,13 @@ EXPECTED_DOWNLOADS = {
     "performance:target-list",
     "performance:benchmark-list",
     "performance:return-list",
+    "governance:judgement-list",
+    "governance:group-list",
+    "governance:meeting-list",
+    "governance:attendance-report",
+    "governance:budget",
+    "governance:voice",
+    "governance:challenge-list",
 }
 
 # Columns that hold identifiers (a school's URN, a module's code "6") or raw uploaded values: text by design.
