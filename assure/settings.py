@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "assure.audits",
     "assure.actions",
     "assure.reviews",
+    "assure.governance",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

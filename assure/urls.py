@@ -29,5 +29,6 @@ urlpatterns = [
     path("audits/", include("assure.audits.urls")),
     path("actions/", include("assure.actions.urls")),
     path("reviews/", include("assure.reviews.urls")),
+    path("governance/", include("assure.governance.urls")),
     *password_reset_views,
 ]

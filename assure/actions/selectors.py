@@ -6,10 +6,11 @@ their own agency's actions beside a partnership-wide inspection, and nothing of 
 """
 
 from collections import Counter
+from copy import copy
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from assure.core.models import Partnership, RoleAssignment
@@ -110,3 +111,25 @@ def answerable_emails(action: Action) -> list[str]:
         role=Role.AGENCY_LEAD, agency=action.agency_id, ended_on__isnull=True, user__is_active=True
     ).select_related("user")
     return sorted({lead.user.email for lead in leads})
+
+
+def actions_as_at(
+    *, partnership: Partnership, day: date, priority=None, source_kind: str = ""
+) -> list[tuple[Action, Status]]:
+    """Every action that existed on ``day``, with its status as it stood then: updates, closure requests and
+    closures dated later are left out, so closing an action afterwards never changes what the register showed on
+    ``day`` (governance judges a year as at its last day). For ``priority`` or ``source_kind`` when given."""
+    actions = Action.objects.filter(partnership=partnership, created_on__lte=day).select_related("agency", "priority")
+    if priority is not None:
+        actions = actions.filter(priority=priority)
+    if source_kind:
+        actions = actions.filter(source_kind=source_kind)
+    actions = actions.annotate(last_update_then=Max("updates__date", filter=Q(updates__date__lte=day)))
+    found = []
+    for action in actions.order_by("due_date", "pk"):
+        as_then = copy(action)
+        as_then.closed_on = action.closed_on if action.closed_on and action.closed_on <= day else None
+        requested = action.closure_requested_on
+        as_then.closure_requested_on = requested if requested and requested <= day else None
+        found.append((action, as_then.status_on(day, last_update_on=action.last_update_then)))
+    return found

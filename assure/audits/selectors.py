@@ -6,17 +6,23 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from assure.core.permissions import scoped
 
+from . import movement
 from .models import (
     GRADE,
     NEEDS_ACTION,
+    CaseAuditFinding,
+    CaseAuditProgramme,
     Compliance,
     EducationAnswer,
     EducationAudit,
+    FindingKind,
     Phase,
     Rating,
+    RatingChange,
     ReturnStatus,
     Section11Answer,
     Section11Return,
+    Section11Round,
 )
 
 
@@ -127,4 +133,70 @@ def education_results(audit: EducationAudit) -> dict:
         "by_phase": [row for row in phases.values() if row["providers"]],
         "by_item": list(by_item),
         "non_returners": [r for r in returns if r.returned_on is None],
+    }
+
+
+# For other apps: audit evidence as it stood on a day (governance's evidence rules, the yearly report) ----------
+
+
+def section11_movement_as_at(partnership, *, day) -> dict | None:
+    """How the Section 11 standards rated Inadequate or Requires improvement in the round in force on ``day`` (the
+    latest opened by then) had moved by that day: from the round's ratings, through the ratings agencies reported
+    in progress updates up to ``day``. None when no round had opened, or no standard needed improving."""
+    round_ = Section11Round.objects.filter(partnership=partnership, opens_on__lte=day).order_by("-opens_on").first()
+    if round_ is None:
+        return None
+    start = movement.round_point(round_)
+    ratings = dict(start.ratings)
+    changes = (
+        RatingChange.objects.filter(progress_update__round=round_, changed_on__lte=day)
+        .order_by("changed_on", "pk")
+        .values_list("answer__section11_return__agency_id", "answer__standard__number", "rating")
+    )
+    for agency_id, number, rating in changes:
+        ratings[(agency_id, number)] = rating
+    result = movement.movement(start, movement.Point("as-at", f"{round_.name} as at {day:%-d %B %Y}", ratings))
+    summaries = {before: result.overall.summary(before) for before in (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT)}
+    needing = sum(result.overall.row_total(before) for before in summaries)
+    if not needing:
+        return None
+    return {
+        "round": round_.name,
+        "needing_improvement": needing,
+        "now_good_or_outstanding": sum(summary["good_or_outstanding"] for summary in summaries.values()),
+        "inadequate": summaries[Rating.INADEQUATE],
+        "requires_improvement": summaries[Rating.REQUIRES_IMPROVEMENT],
+    }
+
+
+def case_audit_findings_in_year(partnership, *, start_year: int, theme=None) -> dict | None:
+    """The findings of the year's multi-agency case audits (on ``theme``, a priority, when given), as plain data;
+    None when no case audit of the year covered the theme."""
+    programmes = CaseAuditProgramme.objects.filter(partnership=partnership, reporting_year__start_year=start_year)
+    if theme is not None:
+        programmes = programmes.filter(themes=theme)
+    programmes = list(programmes.order_by("name"))
+    if not programmes:
+        return None
+    findings = CaseAuditFinding.objects.filter(programme__in=programmes).select_related("programme", "theme")
+    if theme is not None:
+        findings = findings.filter(theme=theme)
+    return {
+        "programmes": [{"name": p.name, "url": p.get_absolute_url()} for p in programmes],
+        "strengths": [f.text for f in findings if f.kind == FindingKind.STRENGTH],
+        "improvements": [f.text for f in findings if f.kind == FindingKind.IMPROVEMENT],
+    }
+
+
+def education_returns_as_at(partnership, *, start_year: int, day) -> dict | None:
+    """How many providers had returned the year's education safeguarding audit by ``day``; None without an audit."""
+    audit = EducationAudit.objects.filter(partnership=partnership, reporting_year__start_year=start_year).first()
+    if audit is None:
+        return None
+    returns = audit.returns.all()
+    return {
+        "audit": str(audit),
+        "url": audit.get_absolute_url(),
+        "providers": returns.count(),
+        "returned": returns.filter(returned_on__lte=day).count(),
     }

@@ -140,6 +140,31 @@ class Priority(AuditedModel):
         blank=True,
         help_text="Leave empty while the priority continues.",
     )
+    # The priority's plan, which governance shows each year beside its evidence and judgements.
+    why_chosen = models.TextField(
+        "why it was chosen", blank=True, help_text="What told the partners this needs multi-agency attention."
+    )
+    lead_partner = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_statutory_partner": True},
+        verbose_name="lead safeguarding partner",
+        help_text="The statutory partner that answers for the priority.",
+    )
+    lead_officer = models.ForeignKey(
+        "User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person who leads the work day to day.",
+    )
+    outcomes_sought = models.TextField(
+        blank=True, help_text="What should be different for children, one outcome on each line."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -152,6 +177,14 @@ class Priority(AuditedModel):
     def clean(self):
         if self.last_year_id and self.first_year_id and self.last_year.start_year < self.first_year.start_year:
             raise ValidationError({"last_year": "The last year cannot be before the first year."})
+        if self.lead_partner_id and not self.lead_partner.is_statutory_partner:
+            raise ValidationError(
+                {"lead_partner": "Choose one of the statutory safeguarding partners (local authority, police, health)."}
+            )
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [line.strip() for line in self.outcomes_sought.splitlines() if line.strip()]
 
 
 class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):

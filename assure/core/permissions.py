@@ -131,6 +131,8 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
             Area.ACTIONS,
             Area.PEOPLE,
         ),
+        # Governance, narrowly: the challenges addressed to their own agency, which they may answer.
+        **_grant(Scope.AGENCY, (Action.VIEW, Action.EDIT), Area.GOVERNANCE),
     },
     Role.LADO: {
         **_grant(Scope.PARTNERSHIP, ALL_ACTIONS, Area.LADO, Area.LADO_FIGURES),
@@ -148,8 +150,14 @@ GRANTS: dict[Role, dict[tuple[Area, Action], Scope]] = {
         **_grant(Scope.PARTNERSHIP, (Action.VIEW, Action.APPROVE), Area.REVIEWS),
         # Approving people's privileged grants is the second pair of eyes the business unit does not have alone.
         **_grant(Scope.PARTNERSHIP, (Action.APPROVE,), Area.GOVERNANCE, Area.REPORTS, Area.PEOPLE),
+        # Challenges between partners: raising them, and answering those addressed to the partner they head.
+        **_grant(Scope.AGENCY, (Action.EDIT,), Area.GOVERNANCE),
     },
-    Role.SCRUTINEER: _grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
+    Role.SCRUTINEER: {
+        **_grant(Scope.PARTNERSHIP, READ_EXPORT, *_PUBLISHED_AREAS, Area.LADO_FIGURES, Area.REVIEW_FIGURES),
+        # Independent scrutiny is recorded, never approved: their own challenges and annual assessments only.
+        **_grant(Scope.OWN, (Action.EDIT,), Area.GOVERNANCE),
+    },
     Role.PRACTITIONER: {
         **_grant(Scope.PARTNERSHIP, READ, Area.PARTNERSHIP),
         **_grant(Scope.OWN, (Action.VIEW, Action.EDIT), Area.TRAINING),

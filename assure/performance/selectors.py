@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from assure.core import periods
 from assure.core.disclosure import SUPPRESSED, disclose
@@ -11,7 +14,7 @@ from assure.core.permissions import Action, Area, agencies_for, can, is_partners
 from assure.core.workdays import add_working_days
 
 from . import statistics
-from .catalogue import PERCENT, RATE, Indicator
+from .catalogue import INDICATORS, PERCENT, RATE, Indicator
 from .engine.indicators import round_half_up
 from .models import (
     AggregateDataset,
@@ -249,4 +252,117 @@ def accepted_quarter_totals(*, partnership, dataset_code: str, start_year: int) 
         totals[quarter, measure_id] = totals.get((quarter, measure_id), 0) + value
     return [m.label for m in measures], {
         quarter: [totals.get((quarter, m.pk)) for m in measures] for quarter in (1, 2, 3, 4)
+    }
+
+
+# For other apps: published figures (governance's evidence rules, the yearly report) ------------------------------
+
+
+def run_in_force(partnership) -> IndicatorRun | None:
+    """The run everyone but the analyst reads: the published run published last (decisions.md section 2). A run
+    does not record when it was published, so the latest computed of the published runs stands for it."""
+    runs = IndicatorRun.objects.filter(data_version__partnership=partnership, is_published=True)
+    return runs.order_by("-started_at", "-pk").first()
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """Every indicator, for a form that links one: (id, title), by title."""
+    return sorted(((indicator.id, indicator.title) for indicator in INDICATORS.values()), key=lambda c: c[1])
+
+
+def indicator_title(indicator_id: str) -> str:
+    indicator = INDICATORS.get(indicator_id)
+    return indicator.title if indicator else indicator_id
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """An indicator's published figure for a year and the year before, with its target and polarity."""
+
+    indicator_id: str
+    title: str
+    unit: str
+    polarity: str
+    start_year: int
+    value: float | None  # None when there is no data, or no cases to divide by
+    shown: str  # as the dashboard shows it, small counts of children hidden
+    last_year_value: float | None
+    last_year_shown: str
+    target: float | None
+    target_shown: str
+    # "better", "worse" or "similar" by the indicator's polarity ("" when it has none, or a figure is missing).
+    against_target: str
+    against_last_year: str
+    dashboard_url: str
+    run_id: int | None
+
+
+def _published_shown(indicator: Indicator, result: IndicatorResult | None) -> str:
+    if result is None or result.value is None:
+        return display_value(indicator, result)
+    counts = [result.numerator, result.denominator] if indicator.unit == PERCENT else [result.numerator]
+    if indicator.unit != RATE and any(cell.suppressed for cell in disclose([counts], public=True)[0]):
+        return SUPPRESSED
+    return display_value(indicator, result)
+
+
+def _comparator_shown(indicator: Indicator, value: float) -> str:
+    if indicator.unit == PERCENT:
+        return f"{value:.1f}%"
+    return f"{value:,.1f}" if indicator.unit == RATE else f"{value:,.0f}"
+
+
+def published_figure(partnership, *, indicator_id: str, start_year: int) -> PublishedFigure:
+    """The run in force's figure for the reporting year starting in ``start_year`` and the year before (the same
+    run, so on the same data), the year's target, and the dashboard page and period that show it."""
+    indicator = INDICATORS[indicator_id]
+    run = run_in_force(partnership)
+    this_year = year_result(run, indicator_id, start_year) if run else None
+    last_year = year_result(run, indicator_id, start_year - 1) if run else None
+    target = target_for(partnership, indicator_id, start_year)
+    return PublishedFigure(
+        indicator_id=indicator_id,
+        title=indicator.title,
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+        start_year=start_year,
+        value=this_year.value if this_year else None,
+        shown=_published_shown(indicator, this_year),
+        last_year_value=last_year.value if last_year else None,
+        last_year_shown=_published_shown(indicator, last_year),
+        target=target.target if target else None,
+        target_shown=_comparator_shown(indicator, target.target) if target else "No target",
+        against_target=status_against(
+            indicator, this_year.value if this_year else None, target.target if target else None
+        ),
+        against_last_year=status_against(
+            indicator, this_year.value if this_year else None, last_year.value if last_year else None
+        ),
+        dashboard_url=f"{reverse('performance:area', args=[indicator.area])}?year={start_year}",
+        run_id=run.pk if run else None,
+    )
+
+
+def accepted_quarter_measures(*, partnership, dataset_code: str, start_year: int) -> dict | None:
+    """A quarterly data set's name, its measures' labels by code, and for each quarter (1 to 4) of the reporting
+    year with an accepted return, the sum of the agencies' accepted returns for each measure, by code. None when the
+    partnership has no such data set."""
+    dataset = AggregateDataset.objects.filter(partnership=partnership, code=dataset_code).first()
+    if dataset is None:
+        return None
+    values = AggregateValue.objects.filter(
+        aggregate_return__dataset__partnership=partnership,
+        aggregate_return__dataset__code=dataset_code,
+        aggregate_return__start_year=start_year,
+        aggregate_return__status=AggregateReturn.Status.ACCEPTED,
+    ).values_list("aggregate_return__quarter", "measure__code", "value")
+    totals: dict[int, dict[str, int]] = {}
+    for quarter, code, value in values:
+        totals.setdefault(quarter, {})
+        totals[quarter][code] = totals[quarter].get(code, 0) + value
+    return {
+        "name": dataset.name,
+        "labels": {measure.code: measure.label for measure in dataset.measures.all()},
+        "quarters": dict(sorted(totals.items())),
+        "url": f"{reverse('performance:return-list')}?{urlencode({'dataset': dataset.pk})}",
     }

@@ -6,11 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from assure.core.downloads import Percent
-from assure.core.models import Agency, Priority
-from assure.core.periods import Period
+from assure.core.models import Agency, Priority, ReportingYear
+from assure.core.periods import Period, reporting_year
 from assure.core.permissions import scoped
 from assure.performance.selectors import accepted_quarter_totals
 
@@ -442,3 +443,65 @@ def course_attendance(course_ids) -> list[CourseAttendance]:
         CourseAttendance(course.pk, str(course), course.date, counts.get(course.pk, 0), course.get_absolute_url())
         for course in courses
     ]
+
+
+# For other apps (governance's evidence rules and budget, the yearly report) -----------------------------------
+
+
+def attendance_in_year(partnership, *, start_year: int, module_codes=(), priority=None) -> dict | None:
+    """Practitioners who attended the modules named by ``module_codes`` (else ``priority``'s modules) on courses held
+    in the reporting year starting in April of ``start_year``, per module and in all, as plain data. None when no
+    module matches."""
+    modules = Module.objects.filter(partnership=partnership)
+    if module_codes:
+        modules = modules.filter(code__in=list(module_codes))
+    elif priority is not None:
+        modules = modules.filter(priority=priority)
+    else:
+        return None
+    modules = list(modules)
+    if not modules:
+        return None
+    came = Counter(
+        attended(partnership, reporting_year(start_year))
+        .filter(course__module__in=modules)
+        .values_list("course__module_id", flat=True)
+    )
+    rows = [
+        {"code": m.code, "title": m.title, "url": m.get_absolute_url(), "attended": came.get(m.pk, 0)} for m in modules
+    ]
+    return {
+        "modules": rows,
+        "attended": sum(row["attended"] for row in rows),
+        "url": _report_url("training:report-attendance", partnership, start_year),
+    }
+
+
+def _report_url(name: str, partnership, start_year: int) -> str:
+    """A training report's page for the reporting year starting in ``start_year``."""
+    year = ReportingYear.objects.filter(partnership=partnership, start_year=start_year).first()
+    return reverse(name) + (f"?year={year.pk}" if year else "")
+
+
+def workforce_trained_in_year(partnership, *, start_year: int) -> dict | None:
+    """Staff in the workforce strategy's roles who met it in the year, against the headcounts agencies gave, over
+    the agencies that gave one; None when no agency gave a headcount for the year."""
+    year = ReportingYear.objects.filter(partnership=partnership, start_year=start_year).first()
+    if year is None:
+        return None
+    counted = [row for row in workforce_compliance(partnership, year=year) if row.headcount]
+    if not counted:
+        return None
+    return {
+        "agencies": len(counted),
+        "trained": sum(row.trained for row in counted),
+        "headcount": sum(row.headcount for row in counted),
+        "url": _report_url("training:report-workforce", partnership, start_year),
+    }
+
+
+def charges_for_year(partnership, *, start_year: int) -> Decimal:
+    """What the charging policy charged agencies for courses held in the reporting year: the training income the
+    budget's ledger is reconciled with."""
+    year = ReportingYear(partnership=partnership, start_year=start_year)
+    return sum((quarter.total for quarter in income(partnership, year=year)), Decimal("0.00"))

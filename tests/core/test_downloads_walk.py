@@ -135,6 +135,12 @@ NOT_REACHED = {
     "reviews:deferral-end": REVIEWS_COMPARTMENT,
     "reviews:milestone-edit": REVIEWS_COMPARTMENT,
     "reviews:figures-confirm": "a POST from the review figures page, offered to the review panel only",
+    "governance:structure-diagram": "an image drawn inside the structure page",
+    "governance:priority-indicator-remove": "a POST from the priority's page",
+    "governance:priority-roll-over": "offered on a year not yet decided; the walk opens the demo's decided 2019-20 years",
+    "governance:challenge-respond": "offered only to the addressed partner's lead, delegate or safeguarding lead",
+    "governance:challenge-close": "offered once a partner has responded; the demo's answered challenge is closed",
+    "governance:assessment-respond": "offered until the partners respond; the demo's assessment has their response",
 }
 
 # Downloads the demo must offer, so a download that quietly disappears from its page fails the walk.
@@ -169,6 +175,13 @@ EXPECTED_DOWNLOADS = {
     "performance:return-list",
     "reviews:figures",
     "reviews:figures-decisions",
+    "governance:judgement-list",
+    "governance:group-list",
+    "governance:meeting-list",
+    "governance:attendance-report",
+    "governance:budget",
+    "governance:voice",
+    "governance:challenge-list",
 }
 
 # Columns that hold identifiers (a school's URN, a module's code "6") or raw uploaded values: text by design.

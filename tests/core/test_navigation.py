@@ -57,7 +57,7 @@ def test_a_practitioner_is_not_shown_the_business_units_pages(council):
     practitioner, admin = _client(Role.PRACTITIONER, council), _client(Role.PARTNERSHIP_ADMIN, council)
     assert [link.label for link in _navigation(practitioner, reverse("core:home")).sections] == ["Home", "Training"]
     admin_sections = [link.label for link in _navigation(admin, reverse("core:home")).sections]
-    assert admin_sections == ["Home", "Performance", "Training", "Assurance", "Manage"]
+    assert admin_sections == ["Home", "Performance", "Training", "Assurance", "Governance", "Manage"]
 
 
 def test_performance_is_split_into_dashboards_data_and_settings(council):
@@ -99,4 +99,4 @@ def test_an_entry_must_name_one_of_the_sections():
 
 def test_each_app_adds_its_pages_to_the_sections():
     apps = {entry.url_name.split(":")[0] for entry in all_entries()}
-    assert apps == {"core", "performance", "training", "audits", "actions", "reviews"}
+    assert apps == {"core", "performance", "training", "audits", "actions", "reviews", "governance"}

@@ -25,6 +25,23 @@ from assure.audits.models import EducationProvider, Inspection, Recommendation, 
 from assure.core.models import AuditEntry, Job, Priority, PrivilegedGrant, RoleAssignment
 from assure.core.permissions import COMPARTMENTS, GRANTS, Action, Role, Scope, permission_row
 from assure.core.record_grants import record_grant_create
+from assure.governance.models import (
+    Arrangements,
+    AssuranceStatement,
+    BudgetLine,
+    Challenge,
+    ChallengeStatement,
+    Consultation,
+    EvidenceRule,
+    Group,
+    Meeting,
+    MeetingDecision,
+    Membership,
+    PriorityIndicator,
+    PriorityYear,
+    ScrutinyAssessment,
+    Topic,
+)
 from assure.performance.catalogue import AREAS
 from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun, IndicatorTarget
 from assure.reviews import services as review_services
@@ -181,6 +198,7 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         started_by=world.people[Role.ANALYST],
         state=Job.State.SUCCEEDED,
     )
+    _governance(world, partnership, police)
     world.admin = admin
     return world
 
@@ -223,6 +241,58 @@ def _review_records(world, partnership, police) -> None:
             by=panel,
         )
         setattr(world, f"{name}_share", share)
+
+
+def _governance(world, partnership, police) -> None:
+    """Governance's records: a challenge to the police raised by the scrutineer (so its reach is the police's and
+    the scrutineer's own), an assessment the scrutineer wrote, and the partnership's shared records."""
+    scrutineer = world.people[Role.SCRUTINEER]
+    world.priority_year = PriorityYear.objects.create(priority=world.priority, start_year=2019)
+    world.priority_indicator = PriorityIndicator.objects.create(
+        priority_year=world.priority_year, indicator_id="referrals"
+    )
+    world.statement = AssuranceStatement.objects.create(
+        partnership=partnership, start_year=2019, priority=world.priority, text="GCP2 is embedded"
+    )
+    world.rule = EvidenceRule.objects.create(statement=world.statement, kind="indicator", indicator_id="referrals")
+    world.arrangements = Arrangements.objects.create(
+        partnership=partnership, version="1.0", published_on=date(2019, 5, 1), review_on=date(2022, 5, 1)
+    )
+    world.group = Group.objects.create(partnership=partnership, name="Executive", kind="executive")
+    world.membership = Membership.objects.create(group=world.group, agency=police, started_on=date(2019, 5, 1))
+    world.meeting = Meeting.objects.create(group=world.group, held_on=date(2020, 2, 12))
+    world.decision = MeetingDecision.objects.create(meeting=world.meeting, number=1, text="Set up a standing panel.")
+    world.topic = Topic.objects.create(partnership=partnership, name="Exploitation", reports_into="Exploitation board")
+    world.budget_line = BudgetLine.objects.create(
+        partnership=partnership, start_year=2019, kind="expenditure", name="Pay and overheads", budget=Decimal(100)
+    )
+    world.consultation = Consultation.objects.create(
+        partnership=partnership,
+        held_on=date(2020, 2, 18),
+        activity="Advice for a briefing",
+        age_band="16_plus",
+        setting="Children in care council",
+        children_count=12,
+        what_children_said="Find other ways to talk with us.",
+    )
+    world.challenge = Challenge.objects.create(
+        partnership=partnership,
+        raised_by=scrutineer,
+        addressed_to=police,
+        subject="Strategy meetings",
+        text="How will you attend?",
+        response_due_on=date(2020, 2, 28),
+    )
+    world.assessment = ScrutinyAssessment.objects.create(
+        partnership=partnership,
+        start_year=2019,
+        author=scrutineer,
+        title="Scrutiny 2019-20",
+        text="Engagement is high.",
+    )
+    world.challenge_statement = ChallengeStatement.objects.create(
+        partnership=partnership, start_year=2020, theme="Neglect", text="Review the Neglect Strategy."
+    )
 
 
 # What fills each address, and the record whose reach decides the answer (None: the page names no record).
@@ -308,6 +378,41 @@ RECORDS = {
     "training:module-edit": "module",
     "training:charge-rule-edit": "charge_rule",
     "training:impact-choose": "response",
+    "governance:priority-year": "priority_year",
+    "governance:priority-plan": "priority_year",
+    "governance:priority-indicator-add": "priority_year",
+    "governance:priority-indicator-remove": "priority_indicator",
+    "governance:priority-roll-over": "priority_year",
+    "governance:statement-detail": "statement",
+    "governance:statement-edit": "statement",
+    "governance:judgement-confirm": "statement",
+    "governance:rule-create": "statement",
+    "governance:evidence-note-add": "statement",
+    "governance:rule-edit": "rule",
+    "governance:rule-remove": "rule",
+    "governance:arrangements-edit": "arrangements",
+    "governance:group-detail": "group",
+    "governance:group-edit": "group",
+    "governance:membership-add": "group",
+    "governance:meeting-create": "group",
+    "governance:membership-end": "membership",
+    "governance:meeting-detail": "meeting",
+    "governance:meeting-edit": "meeting",
+    "governance:attendance-add": "meeting",
+    "governance:decision-add": "meeting",
+    "governance:decision-action": "decision",
+    "governance:topic-edit": "topic",
+    "governance:budget-line-edit": "budget_line",
+    "governance:consultation-detail": "consultation",
+    "governance:consultation-edit": "consultation",
+    "governance:quote-add": "consultation",
+    "governance:you-said-we-did-add": "consultation",
+    "governance:challenge-detail": "challenge",
+    "governance:challenge-respond": "challenge",
+    "governance:challenge-close": "challenge",
+    "governance:assessment-detail": "assessment",
+    "governance:assessment-respond": "assessment",
+    "governance:challenge-statement-follow-up": "challenge_statement",
     "compartment:concern-detail": "concern",
     "compartment:concern-edit": "concern",
     "compartment:concern-shares": "concern",
@@ -375,6 +480,9 @@ ADDRESSES = {
     "reviews:rapid-review-shares-revoke": lambda w: ([w.rapid_review.pk, w.rapid_review_share.pk], w.rapid_review),
     "reviews:review-shares-revoke": lambda w: ([w.review.pk, w.review_share.pk], w.review),
     "reviews:figures-confirm": lambda w: ([2019], None),
+    "governance:budget-line-create": lambda w: ([2019], None),
+    "governance:budget-roll-forward": lambda w: ([2019], None),
+    "governance:in-kind-create": lambda w: ([2019], None),
 }
 
 

@@ -4,9 +4,11 @@ from assure.core.models import User
 from assure.core.permissions import GRANTS, Action, Area, Role, Scope, reach, scoped
 
 
-def test_a_scrutineer_can_read_and_export_but_never_change_anything():
+def test_a_scrutineer_reads_and_exports_and_records_only_their_own_scrutiny_never_approving():
     granted = GRANTS[Role.SCRUTINEER]
-    assert all(action in (Action.VIEW, Action.EXPORT) for (_, action) in granted)
+    changes = {(area, action): scope for (area, action), scope in granted.items() if action != Action.VIEW}
+    assert changes.pop((Area.GOVERNANCE, Action.EDIT)) == Scope.OWN
+    assert all(action == Action.EXPORT for (_, action) in changes)
     assert (Area.CHILD_LEVEL, Action.VIEW) not in granted
 
 
