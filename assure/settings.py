@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "assure.training",
     "assure.audits",
     "assure.actions",
+    "assure.lado",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

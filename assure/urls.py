@@ -28,5 +28,6 @@ urlpatterns = [
     path("training/", include("assure.training.urls")),
     path("audits/", include("assure.audits.urls")),
     path("actions/", include("assure.actions.urls")),
+    path("lado/", include("assure.lado.urls")),
     *password_reset_views,
 ]

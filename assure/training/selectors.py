@@ -18,6 +18,7 @@ from .models import (
     Attendance,
     Booking,
     BookingStatus,
+    Course,
     CourseStatus,
     EvaluationLink,
     EvaluationResponse,
@@ -407,3 +408,23 @@ def tool_take_up(module: Module, *, year) -> tuple[list[str], list[TakeUp]]:
         for number, quarter in enumerate(year.quarters, start=1)
     ]
     return labels, rows
+
+
+@dataclass(frozen=True)
+class TopicDelivery:
+    """Courses of a topic held in a period and the places attended on them."""
+
+    modules: list[str]
+    courses: int
+    attended: int
+
+
+def topic_delivery(partnership, *, title_words: str, period: Period) -> TopicDelivery:
+    """Courses held (not cancelled) in ``period`` of the modules whose title contains ``title_words``, and the
+    practitioners who attended them: for other apps' reports, such as the LADO's managing-allegations training."""
+    modules = Module.objects.filter(partnership=partnership, title__icontains=title_words)
+    held = Course.objects.filter(module__in=modules, date__range=(period.start, period.end)).exclude(
+        status=CourseStatus.CANCELLED
+    )
+    attended_places = Booking.objects.filter(course__in=held, attendance=Attendance.ATTENDED).count()
+    return TopicDelivery([str(module) for module in modules], held.count(), attended_places)
