@@ -25,6 +25,8 @@ from assure.audits.models import EducationProvider, Inspection, Recommendation, 
 from assure.core.models import AuditEntry, Job, Priority, PrivilegedGrant, RoleAssignment
 from assure.core.permissions import COMPARTMENTS, GRANTS, Action, Role, Scope, permission_row
 from assure.core.record_grants import record_grant_create
+from assure.lado import services as lado_services
+from assure.lado.models import AllegationImport, TimescaleTarget
 from assure.performance.catalogue import AREAS
 from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun, IndicatorTarget
 from assure.training.models import ChargeRule, EvaluationResponse, Stage, WorkforceHeadcount
@@ -33,6 +35,7 @@ from tests.audits import builders as audit_builders
 from tests.audits.test_education_audit import make_audit
 from tests.compartment_app.compartment_records import make_concern
 from tests.conftest import PASSWORD
+from tests.lado import builders as lado_builders
 from tests.performance.agency_records import make_return
 from tests.training.agency_records import _booking
 
@@ -169,6 +172,22 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         expires_on=timezone.localdate() + timedelta(days=7),
         by=lado,
     )
+    world.allegation = lado_builders.allegation(lado, partnership=partnership)
+    world.consultation = lado_builders.consultation(lado)
+    world.note = lado_services.note_add(case=world.allegation, text="Called the school.", by=lado)
+    world.lado_target = TimescaleTarget.objects.create(
+        partnership=partnership, start_year=2019, within_months=3, percent=90
+    )
+    world.lado_import = AllegationImport.objects.create(
+        partnership=partnership, file_name="cases.csv", imported_by=lado
+    )
+    world.allegation_share = record_grant_create(
+        record=world.allegation,
+        grantee=world.practitioner,
+        reason="Police liaison",
+        expires_on=timezone.localdate() + timedelta(days=7),
+        by=lado,
+    )
     world.grant = PrivilegedGrant.objects.create(user=world.practitioner, role=Role.ANALYST, requested_by=admin)
     world.job = Job.objects.create(
         kind=Job.Kind.INDICATOR_RUN,
@@ -267,6 +286,27 @@ RECORDS = {
     "compartment:concern-detail": "concern",
     "compartment:concern-edit": "concern",
     "compartment:concern-shares": "concern",
+    "lado:allegation-detail": "allegation",
+    "lado:allegation-edit": "allegation",
+    "lado:initial-consideration": "allegation",
+    "lado:child-add": "allegation",
+    "lado:meeting-add": "allegation",
+    "lado:process-add": "allegation",
+    "lado:employer-action-add": "allegation",
+    "lado:regulator-referral-add": "allegation",
+    "lado:transfer-add": "allegation",
+    "lado:outcome": "allegation",
+    "lado:allegation-close": "allegation",
+    "lado:allegation-note-add": "allegation",
+    "lado:allegation-dispose": "allegation",
+    "lado:allegation-shares": "allegation",
+    "lado:consultation-detail": "consultation",
+    "lado:consultation-edit": "consultation",
+    "lado:consultation-refer": "consultation",
+    "lado:consultation-note-add": "consultation",
+    "lado:note-correct": "note",
+    "lado:import-detail": "lado_import",
+    "lado:target-edit": "lado_target",
 }
 ADDRESSES = {
     "core:role-end": lambda w: (
@@ -289,6 +329,9 @@ ADDRESSES = {
     "performance:indicator-chart": lambda w: (["referrals"], None),
     "password_reset_confirm": lambda w: (["MQ", "set-password"], None),
     "compartment:concern-shares-revoke": lambda w: ([w.concern.pk, w.share.pk], w.concern),
+    "lado:allegation-shares-revoke": lambda w: ([w.allegation.pk, w.allegation_share.pk], w.allegation),
+    "lado:year-entered": lambda w: ([2019], None),
+    "lado:year-confirm": lambda w: ([2019], None),
 }
 
 
