@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from assure.core.permissions import Role
 
@@ -9,6 +10,8 @@ def lado(make_person, council):
 
 
 @pytest.fixture
-def lado_client(client, lado):
+def lado_client(lado):
+    """The LADO's own browser session, apart from the ``client`` other fixtures sign in."""
+    client = Client()
     client.force_login(lado)
     return client
