@@ -78,5 +78,5 @@ def test_a_revoked_share_stops_on_the_next_request(shared, lado, officer):
     record_grant_revoke(grant=grant, by=lado, today=TODAY)
     assert client.get(case.get_absolute_url()).status_code == 404
     assert AccessLogEntry.objects.filter(
-        user=officer, event=AccessLogEntry.Event.REFUSED, object_id=str(case.pk)
+        user=officer, event=AccessLogEntry.Event.REFUSED, path=case.get_absolute_url()
     ).exists()
