@@ -90,6 +90,8 @@ class AllegationForm(forms.ModelForm):
         self.fields["referring_agency"].queryset = _agencies(partnership)
         self.fields["referring_agency"].empty_label = "Not one of the partnership's agencies"
         self.fields["criteria"].queryset = Criterion.objects.all()
+        # Initial consideration may find that no criterion is met (no further action).
+        self.fields["criteria"].required = False
         self.fields["criteria"].label_from_instance = lambda c: f"{c.text} ({c.guidance})"
         self.fields["named_lados"].queryset = holders_of(Role.LADO)
         self.fields[

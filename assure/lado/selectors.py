@@ -72,14 +72,15 @@ def known_before(allegation: Allegation) -> bool:
 
 
 def search(user, *, name: str = "", date_of_birth: date | None = None):
-    """Allegations and consultations whose adult's name contains ``name`` and, if given, born on ``date_of_birth``."""
-    condition = Q()
-    if name.strip():
-        condition &= Q(adult_name__icontains=name.strip())
-    if date_of_birth is not None:
-        condition &= Q(adult_date_of_birth=date_of_birth)
-    if not condition:
+    """Allegations and consultations whose adult's name contains ``name`` and, if given, born on ``date_of_birth``
+    (with a name, records that do not know the date of birth match too: a consultation often does not)."""
+    name = name.strip()
+    if not name and date_of_birth is None:
         return Allegation.objects.none(), Consultation.objects.none()
+    condition = Q(adult_name__icontains=name) if name else Q()
+    if date_of_birth is not None:
+        born = Q(adult_date_of_birth=date_of_birth)
+        condition &= (born | Q(adult_date_of_birth__isnull=True)) if name else born
     return visible_allegations(user).filter(condition), visible_consultations(user).filter(condition)
 
 

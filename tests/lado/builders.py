@@ -11,7 +11,15 @@ DATE_OF_BIRTH = date(1980, 6, 15)
 SUMMARY = "Alleged to have pushed a pupil against a wall during a lesson."
 
 
-def allegation(by, *, partnership: Partnership | None = None, received_on=date(2020, 1, 31), summary=SUMMARY, **fields):
+def allegation(
+    by,
+    *,
+    partnership: Partnership | None = None,
+    received_on=date(2020, 1, 31),
+    summary=SUMMARY,
+    named_lados=(),
+    **fields,
+):
     values = {
         "referrer_kind": "employer",
         "adult_name": ADULT_NAME,
@@ -27,6 +35,7 @@ def allegation(by, *, partnership: Partnership | None = None, received_on=date(2
         by=by,
         criteria=Criterion.objects.filter(code="harmed"),
         summary=summary,
+        named_lados=named_lados,
         child_age_band="5_to_10",
     )
 
