@@ -71,7 +71,9 @@ ENTERED = {
     },
 }
 THREE_MONTH_TARGET = 90
-TARGET_SOURCE = "The expectation quoted in the 2019-20 annual report, confirmed by Keeping Children Safe in Education 2019"
+TARGET_SOURCE = (
+    "The expectation quoted in the 2019-20 annual report, confirmed by Keeping Children Safe in Education 2019"
+)
 CONFIRMED_ON = date(2020, 5, 15)
 
 SECTORS = [
@@ -205,7 +207,10 @@ def _load_cases(partnership: Partnership, lado: User) -> None:
         considered = received + timedelta(days=2)
         if case.get("no_further_action"):
             services.initial_consideration_record(
-                allegation=allegation, on=received + timedelta(days=case["days"]), decision=InitialDecision.NO_FURTHER_ACTION, by=lado
+                allegation=allegation,
+                on=received + timedelta(days=case["days"]),
+                decision=InitialDecision.NO_FURTHER_ACTION,
+                by=lado,
             )
             continue
         services.initial_consideration_record(

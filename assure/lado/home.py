@@ -11,7 +11,9 @@ from .filters import CaseFilter
 
 
 def _count(request, status: str) -> int:
-    return CaseFilter({"status": status}, queryset=selectors.visible_allegations(request.user), request=request).qs.count()
+    return CaseFilter(
+        {"status": status}, queryset=selectors.visible_allegations(request.user), request=request
+    ).qs.count()
 
 
 def casework(request, *, today):

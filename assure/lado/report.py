@@ -97,6 +97,10 @@ class LadoReport:
     confirmations: list[Confirmed | None] = field(default_factory=list)
 
     @property
+    def has_figures(self) -> bool:
+        return any(figures is not None for figures in self.figures)
+
+    @property
     def year(self) -> str:
         return self.years[-1]
 

@@ -189,3 +189,9 @@ def report_years(partnership, today: date | None = None) -> list[int]:
     if first is not None:
         years |= set(range(reporting_year_start(first.received_on), reporting_year_start(today) + 1))
     return sorted(years, reverse=True)
+
+
+def confirmed_years(partnership, today: date | None = None) -> list[int]:
+    """The years whose figures the LADO confirmed, latest first (the current year when none is)."""
+    years = set(YearConfirmation.objects.filter(partnership=partnership).values_list("start_year", flat=True))
+    return sorted(years, reverse=True) or [reporting_year_start(today or timezone.localdate())]

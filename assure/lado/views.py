@@ -648,7 +648,7 @@ class ReportYearForm(forms.Form):
 
 def _report_page(request, *, area: Area, confirmed: bool):
     partnership = Partnership.current()
-    years = selectors.report_years(partnership)
+    years = selectors.confirmed_years(partnership) if confirmed else selectors.report_years(partnership)
     form = ReportYearForm(request.GET if "year" in request.GET else None, years=years)
     start_year = form.chosen(years[0])
     if confirmed:

@@ -80,7 +80,7 @@ def test_an_excel_workbook_imports_the_same(lado_client):
 
 
 def test_a_file_without_a_required_column_is_refused_whole(lado_client):
-    content = "Date received,Adult's name\n03/02/2020,Someone\n".encode()
+    content = b"Date received,Adult's name\n03/02/2020,Someone\n"
     response = _upload(lado_client, "cases.csv", content)
     assert response.status_code == 400
     assert "The file has no column “Who referred”" in response.content.decode()
