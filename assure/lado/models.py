@@ -588,6 +588,7 @@ class Consultation(CompartmentRecord):
     referred_as = models.OneToOneField(
         Allegation, on_delete=models.PROTECT, null=True, blank=True, related_name="consultation", editable=False
     )
+    disposed_on = models.DateField(null=True, blank=True, editable=False)
     case_key = models.ForeignKey(CaseKey, on_delete=models.SET_NULL, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
 
@@ -609,7 +610,7 @@ class Consultation(CompartmentRecord):
         return reverse("lado:consultation-detail", args=[self.pk])
 
     def sealing_key(self, *, create: bool):
-        if self.case_key_id is None and create:
+        if self.case_key_id is None and create and self.disposed_on is None:
             self.case_key = CaseKey.objects.create()
         return self.case_key
 

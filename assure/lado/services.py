@@ -143,7 +143,7 @@ def note_add(*, case, text: str, by: User, corrects: CaseNote | None = None, rea
         raise ValidationError({"text": "Enter the note."})
     if corrects is not None and not reason.strip():
         raise ValidationError({"reason": "Enter why the note needs correcting."})
-    if case.disposed_on if isinstance(case, Allegation) else False:
+    if case.disposed_on:
         raise ValidationError("This case has been disposed of: nothing more can be written to it.")
     note = CaseNote(author=by, corrects=corrects, correction_reason=reason.strip())
     if isinstance(case, Allegation):
@@ -170,9 +170,10 @@ def allegation_dispose(*, allegation: Allegation, reason: str, by: User, today: 
         case.case_key = None
         case.adult_name = "Disposed of"
         case.adult_date_of_birth = None
+        case.disposed_on = today
         if isinstance(case, Allegation):
             case.adult_role = case.employer = case.other_roles = case.referrer_role = ""
-            case.disposed_on, case.disposal_reason = today, reason.strip()
+            case.disposal_reason = reason.strip()
         case.save()
         if key is not None:
             key.delete()

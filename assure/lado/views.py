@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
+from assure.core.access import log_access
 from assure.core.downloads import About, requested_format, table_download
 from assure.core.models import Partnership
 from assure.core.pages import add_errors, form_page, list_page, service_form_page
@@ -67,7 +68,17 @@ def _allegation(request, pk, action=Action.VIEW):
 
 
 def _consultation(request, pk, action=Action.VIEW):
-    return get_scoped_object_or_404(selectors.visible_consultations(request.user, action), request.user, action, pk=pk)
+    consultations = selectors.visible_consultations(request.user, action)
+    if action != Action.VIEW:
+        consultations = consultations.filter(disposed_on__isnull=True)
+    return get_scoped_object_or_404(consultations, request.user, action, pk=pk)
+
+
+def _log_listing(request, description: str) -> None:
+    """A list or search of the compartment shows many records' details: its every view is logged (without the
+    search terms: a compartment's paths are logged without their query strings). Downloads log themselves."""
+    if not requested_format(request):
+        log_access(request, None, description=description)
 
 
 # Allegations ---------------------------------------------------------------------------------------------------
@@ -81,6 +92,8 @@ def _flags(allegation) -> str:
         flags.append("Late referral")
     if allegation.restricted:
         flags.append("Restricted")
+    if selectors.known_before(allegation):
+        flags.append("Known before")
     return ", ".join(flags)
 
 
@@ -105,6 +118,7 @@ def case_list(request):
         filterset_class=CaseFilter,
         default_sort="-received_on",
     )
+    _log_listing(request, "LADO case list")
     return list_page(
         request, table, "lado/case_list.html", Area.LADO, can_edit=can(request.user, Area.LADO, Action.EDIT)
     )
@@ -391,6 +405,7 @@ def consultation_list(request):
         search_fields=["reference", "adult_name", "enquirer_role"],
         default_sort="-received_on",
     )
+    _log_listing(request, "LADO consultation list")
     return list_page(
         request,
         table,
@@ -484,6 +499,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     allegations = consultations = None
     if form.is_bound and form.is_valid():
+        _log_listing(request, "LADO search by name and date of birth")
         allegations, consultations = selectors.search(
             request.user, name=form.cleaned_data["name"], date_of_birth=form.cleaned_data["date_of_birth"]
         )

@@ -3,6 +3,8 @@ details are cleared, and a tombstone is left that still counts in the year's fig
 
 from datetime import date
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assure.core.models import AuditEntry
@@ -44,3 +46,23 @@ def test_disposal_needs_a_confirmation_and_leaves_a_tombstone(lado, lado_client)
     # The trail never held the adult's details or the narrative, only that they changed.
     written = " ".join(str(entry.changes) for entry in AuditEntry.objects.filter(record_type__startswith="lado."))
     assert builders.ADULT_NAME not in written and "Called the school" not in written
+
+
+def test_disposing_of_a_case_disposes_of_the_consultation_it_came_from(lado, lado_client):
+    consultation = builders.consultation(lado, received_on=date(2019, 6, 1))
+    case = builders.allegation(lado, received_on=date(2019, 6, 3))
+    consultation.referred_as = case
+    consultation.save()
+    services.note_add(case=consultation, text="Called the school.", by=lado)
+
+    services.allegation_dispose(allegation=case, reason=services.DisposalReason.COURT_ORDER, by=lado)
+
+    consultation.refresh_from_db()
+    assert consultation.disposed_on is not None and consultation.case_key is None
+    assert consultation.adult_name == "Disposed of" and consultation.concern == DISPOSED
+    assert lado_client.get(reverse("lado:consultation-edit", args=[consultation.pk])).status_code == 404
+    assert lado_client.get(reverse("lado:consultation-note-add", args=[consultation.pk])).status_code == 404
+    with pytest.raises(ValidationError):
+        services.note_add(case=consultation, text="More.", by=lado)
+    consultation.refresh_from_db()
+    assert consultation.case_key is None, "a disposed consultation never gets a new key"

@@ -97,3 +97,17 @@ def test_history_answers_404_outside(admin_client, make_person, council, casewor
 
     panel.force_login(make_person(Role.REVIEW_PANEL, council))
     assert panel.get(casework.history_url()).status_code == 404
+
+
+def test_lists_and_searches_of_the_compartment_are_logged_without_their_search_terms(lado, lado_client, casework):
+    lado_client.get(reverse("lado:case-list"), {"q": "Quillfeather"})
+    lado_client.get(reverse("lado:consultation-list"), {"q": "Quillfeather"})
+    lado_client.get(reverse("lado:search"), {"name": "Quillfeather"})
+    listings = AccessLogEntry.objects.filter(user=lado, event=AccessLogEntry.Event.VIEW, record_type="")
+    assert set(listings.values_list("path", flat=True)) == {
+        reverse("lado:case-list"),
+        reverse("lado:consultation-list"),
+        reverse("lado:search"),
+    }
+    assert not AccessLogEntry.objects.filter(path__contains="Quillfeather").exists()
+    assert not any("Quillfeather" in entry.object_repr for entry in listings)

@@ -69,3 +69,12 @@ def test_a_consultation_referred_as_an_allegation_is_linked_and_not_known_before
     allegation = consultation.referred_as
     assert allegation is not None and allegation.summary == ""
     assert not known_before(allegation)
+
+
+def test_the_case_list_flags_adults_known_before(lado, lado_client):
+    builders.allegation(lado, received_on=date(2019, 6, 3))
+    response = lado_client.get(reverse("lado:case-list"))
+    assert "Known before" not in response.content.decode()
+    builders.allegation(lado, received_on=date(2019, 9, 3))
+    response = lado_client.get(reverse("lado:case-list"))
+    assert response.content.decode().count("Known before") == 1
