@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assure.actions",
     "assure.reviews",
     "assure.governance",
+    "assure.lado",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -30,5 +30,6 @@ urlpatterns = [
     path("actions/", include("assure.actions.urls")),
     path("reviews/", include("assure.reviews.urls")),
     path("governance/", include("assure.governance.urls")),
+    path("lado/", include("assure.lado.urls")),
     *password_reset_views,
 ]

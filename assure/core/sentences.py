@@ -210,7 +210,8 @@ def readable(model, name: str, value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key}: {item}" for key, item in value.items())
     field = _field(model, name)
-    if field is None or not hasattr(field, "get_internal_type"):
+    if field is None or not hasattr(field, "get_internal_type") or name in getattr(model, "audit_masked", ()):
+        # A masked field's entries hold only "(changed)", whatever the field's type.
         return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

@@ -505,3 +505,23 @@ def charges_for_year(partnership, *, start_year: int) -> Decimal:
     budget's ledger is reconciled with."""
     year = ReportingYear(partnership=partnership, start_year=start_year)
     return sum((quarter.total for quarter in income(partnership, year=year)), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class TopicDelivery:
+    """Courses of a topic held in a period and the places attended on them."""
+
+    modules: list[str]
+    courses: int
+    attended: int
+
+
+def topic_delivery(partnership, *, title_words: str, period: Period) -> TopicDelivery:
+    """Courses held (not cancelled) in ``period`` of the modules whose title contains ``title_words``, and the
+    practitioners who attended them: for other apps' reports, such as the LADO's managing-allegations training."""
+    modules = Module.objects.filter(partnership=partnership, title__icontains=title_words)
+    held = Course.objects.filter(module__in=modules, date__range=(period.start, period.end)).exclude(
+        status=CourseStatus.CANCELLED
+    )
+    attended_places = Booking.objects.filter(course__in=held, attendance=Attendance.ATTENDED).count()
+    return TopicDelivery([str(module) for module in modules], held.count(), attended_places)

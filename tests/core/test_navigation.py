@@ -99,4 +99,4 @@ def test_an_entry_must_name_one_of_the_sections():
 
 def test_each_app_adds_its_pages_to_the_sections():
     apps = {entry.url_name.split(":")[0] for entry in all_entries()}
-    assert apps == {"core", "performance", "training", "audits", "actions", "reviews", "governance"}
+    assert apps == {"core", "performance", "training", "audits", "actions", "reviews", "governance", "lado"}

@@ -42,6 +42,8 @@ from assure.governance.models import (
     ScrutinyAssessment,
     Topic,
 )
+from assure.lado import services as lado_services
+from assure.lado.models import AllegationImport, TimescaleTarget
 from assure.performance.catalogue import AREAS
 from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun, IndicatorTarget
 from assure.reviews import services as review_services
@@ -52,6 +54,7 @@ from tests.audits import builders as audit_builders
 from tests.audits.test_education_audit import make_audit
 from tests.compartment_app.compartment_records import make_concern
 from tests.conftest import PASSWORD
+from tests.lado import builders as lado_builders
 from tests.performance.agency_records import make_return
 from tests.reviews import builders as review_builders
 from tests.training.agency_records import _booking
@@ -190,6 +193,22 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         by=lado,
     )
     _review_records(world, partnership, police)
+    world.allegation = lado_builders.allegation(lado, partnership=partnership)
+    world.consultation = lado_builders.consultation(lado)
+    world.note = lado_services.note_add(case=world.allegation, text="Called the school.", by=lado)
+    world.lado_target = TimescaleTarget.objects.create(
+        partnership=partnership, start_year=2019, within_months=3, percent=90
+    )
+    world.lado_import = AllegationImport.objects.create(
+        partnership=partnership, file_name="cases.csv", imported_by=lado
+    )
+    world.allegation_share = record_grant_create(
+        record=world.allegation,
+        grantee=world.practitioner,
+        reason="Police liaison",
+        expires_on=timezone.localdate() + timedelta(days=7),
+        by=lado,
+    )
     world.grant = PrivilegedGrant.objects.create(user=world.practitioner, role=Role.ANALYST, requested_by=admin)
     world.job = Job.objects.create(
         kind=Job.Kind.INDICATOR_RUN,
@@ -266,7 +285,7 @@ def _governance(world, partnership, police) -> None:
     world.budget_line = BudgetLine.objects.create(
         partnership=partnership, start_year=2019, kind="expenditure", name="Pay and overheads", budget=Decimal(100)
     )
-    world.consultation = Consultation.objects.create(
+    world.voice_consultation = Consultation.objects.create(
         partnership=partnership,
         held_on=date(2020, 2, 18),
         activity="Advice for a briefing",
@@ -403,10 +422,10 @@ RECORDS = {
     "governance:decision-action": "decision",
     "governance:topic-edit": "topic",
     "governance:budget-line-edit": "budget_line",
-    "governance:consultation-detail": "consultation",
-    "governance:consultation-edit": "consultation",
-    "governance:quote-add": "consultation",
-    "governance:you-said-we-did-add": "consultation",
+    "governance:consultation-detail": "voice_consultation",
+    "governance:consultation-edit": "voice_consultation",
+    "governance:quote-add": "voice_consultation",
+    "governance:you-said-we-did-add": "voice_consultation",
     "governance:challenge-detail": "challenge",
     "governance:challenge-respond": "challenge",
     "governance:challenge-close": "challenge",
@@ -454,6 +473,27 @@ RECORDS = {
     "reviews:milestone-edit": "milestone",
     "reviews:briefing-detail": "briefing",
     "reviews:briefing-edit": "briefing",
+    "lado:allegation-detail": "allegation",
+    "lado:allegation-edit": "allegation",
+    "lado:initial-consideration": "allegation",
+    "lado:child-add": "allegation",
+    "lado:meeting-add": "allegation",
+    "lado:process-add": "allegation",
+    "lado:employer-action-add": "allegation",
+    "lado:regulator-referral-add": "allegation",
+    "lado:transfer-add": "allegation",
+    "lado:outcome": "allegation",
+    "lado:allegation-close": "allegation",
+    "lado:allegation-note-add": "allegation",
+    "lado:allegation-dispose": "allegation",
+    "lado:allegation-shares": "allegation",
+    "lado:consultation-detail": "consultation",
+    "lado:consultation-edit": "consultation",
+    "lado:consultation-refer": "consultation",
+    "lado:consultation-note-add": "consultation",
+    "lado:note-correct": "note",
+    "lado:import-detail": "lado_import",
+    "lado:target-edit": "lado_target",
 }
 ADDRESSES = {
     "core:role-end": lambda w: (
@@ -483,6 +523,9 @@ ADDRESSES = {
     "governance:budget-line-create": lambda w: ([2019], None),
     "governance:budget-roll-forward": lambda w: ([2019], None),
     "governance:in-kind-create": lambda w: ([2019], None),
+    "lado:allegation-shares-revoke": lambda w: ([w.allegation.pk, w.allegation_share.pk], w.allegation),
+    "lado:year-entered": lambda w: ([2019], None),
+    "lado:year-confirm": lambda w: ([2019], None),
 }
 
 
