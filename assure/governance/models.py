@@ -855,6 +855,9 @@ class Consultation(AuditedModel):
 
     class Meta:
         ordering = ["-held_on", "pk"]
+        # The LADO's consultations share the name; the record type in history addresses must be unambiguous.
+        verbose_name = "consultation with children"
+        verbose_name_plural = "consultations with children"
 
     def __str__(self):
         return f"{self.activity} ({self.held_on:%-d %B %Y})"

@@ -1,6 +1,7 @@
 """The audit trail people can read: a sentence for every entry, record types and fields in words."""
 
 import re
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -185,3 +186,8 @@ def test_a_record_history_address_names_its_record_type_in_words(admin_client, p
     assert police.history_url() == f"/history/agency/{police.pk}/"
     response = admin_client.get(police.history_url())
     assert "created the agency Test Police" in response.content.decode()
+
+
+def test_every_audited_record_type_has_its_own_name_in_addresses():
+    slugs = Counter(model.record_type_slug() for model in apps.get_models() if issubclass(model, AuditedModel))
+    assert [slug for slug, count in slugs.items() if count > 1] == []

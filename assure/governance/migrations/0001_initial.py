@@ -386,6 +386,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-held_on", "pk"],
+                "verbose_name": "consultation with children",
+                "verbose_name_plural": "consultations with children",
             },
         ),
         migrations.CreateModel(
