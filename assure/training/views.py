@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from assure.core.middleware import public
 from assure.core.models import Agency, Partnership, User
 from assure.core.pages import form_page, list_page
+from assure.core.pdf import pdf_download
 from assure.core.permissions import (
     Action,
     Area,
@@ -47,7 +48,6 @@ from .models import (
     WaiverStatus,
     WorkforceHeadcount,
 )
-from .pdf import pdf_download
 
 
 def is_coordinator(user) -> bool:
