@@ -176,7 +176,15 @@ def workforce_report(request):
             title="Workforce strategy compliance",
             year=year,
         )
-    context = {"form": form, "year": year, "rows": rows, "minimum_hours": selectors.STRATEGY_MINIMUM_HOURS}
+    by_role, people = selectors.trained_by_role(partnership, year=year)
+    context = {
+        "form": form,
+        "year": year,
+        "rows": rows,
+        "minimum_hours": selectors.STRATEGY_MINIMUM_HOURS,
+        "by_role": by_role,
+        "people": people,
+    }
     return render(request, "training/report_workforce.html", context)
 
 
