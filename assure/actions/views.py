@@ -100,7 +100,7 @@ def action_close_as_resolved(request, pk):
     action = get_scoped_object_or_404(Action.objects.open(), request.user, Permission.APPROVE, pk=pk)
     return service_form_page(
         request,
-        ConfirmForm(request.POST or None),
+        ConfirmForm(request.POST if request.method == "POST" else None),
         title=f"Close action {action.reference} as resolved?",
         caption=action.source_label,
         run=lambda data: services.action_close_as_resolved(action=action, by=request.user),

@@ -410,7 +410,7 @@ def booking_cancel(request, pk):
     waiting = booking.status == BookingStatus.WAITING_LIST
     return service_form_page(
         request,
-        ConfirmCancellationForm(request.POST or None),
+        ConfirmCancellationForm(request.POST if request.method == "POST" else None),
         title="Leave the waiting list?" if waiting else "Are you sure you want to cancel this place?",
         caption=f"{booking.course.module}, {booking.course.date:%-d %B %Y}",
         run=lambda data: services.booking_cancel(booking=booking, by=request.user),
