@@ -307,16 +307,17 @@ def course_register(request, pk):
         Course.objects.select_related("module"), pk=pk, module__partnership=Partnership.current()
     )
     bookings = course.bookings.filter(status=BookingStatus.BOOKED).select_related("delegate", "agency")
+    # "Mark everyone as attended" sends the register with every person marked attended.
     everyone = request.method == "POST" and "everyone" in request.POST
-    form = RegisterForm(None if everyone else request.POST or None, bookings=bookings.order_by("delegate__full_name"))
-    if everyone or (request.method == "POST" and form.is_valid()):
-        marks = {booking.pk: Attendance.ATTENDED for booking in form.bookings} if everyone else form.marks()
+    data = {f"booking_{pk}": Attendance.ATTENDED for pk in bookings.values_list("pk", flat=True)} if everyone else None
+    form = RegisterForm(data or request.POST or None, bookings=bookings.order_by("delegate__full_name"))
+    if request.method == "POST" and form.is_valid():
         try:
-            services.attendance_record(course=course, attendance=marks, by=request.user)
+            services.attendance_record(course=course, attendance=form.marks(), by=request.user)
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            saved = f"Marked all {len(marks)} people as attended." if everyone else "Saved the register."
+            saved = f"Marked all {len(form.bookings)} people as attended." if everyone else "Saved the register."
             messages.success(request, f"{saved} Everyone who attended has been sent the post-course evaluation.")
             return redirect(course.get_absolute_url())
     status = 400 if request.method == "POST" else 200
