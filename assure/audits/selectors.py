@@ -12,6 +12,7 @@ from assure.core.permissions import scoped
 from .models import (
     GRADE,
     NEEDS_ACTION,
+    NO_ACTION_NEEDED,
     AnswerStatus,
     Compliance,
     EducationAnswer,
@@ -221,3 +222,13 @@ def moderation_progress(section11_return: Section11Return) -> dict:
         and not section11_return.moderation_complete
         and len(agreed) == len(needing),
     }
+
+
+def actions_no_longer_needed(section11_return: Section11Return, *, user) -> list:
+    """Open actions, visible to the person, on standards of this return agreed as needing no more action: the
+    register can close them as resolved."""
+    found = []
+    for answer in answers_for_return(section11_return):
+        if answer.agreed_rating in NO_ACTION_NEEDED:
+            found += [(answer, action) for action in open_actions_on_standard(answer, user=user)]
+    return found

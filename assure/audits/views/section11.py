@@ -353,6 +353,7 @@ def moderation(request, pk):
             "query": urlencode({"show": show}, doseq=True),
             "next": selectors.next_to_moderate(section11_return, show),
             "summary": selectors.moderation_progress(section11_return),
+            "no_longer_needed": selectors.actions_no_longer_needed(section11_return, user=request.user),
         },
     )
 
