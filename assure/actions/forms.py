@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from assure.core.forms import DateField
 from assure.core.models import Priority, User
@@ -28,6 +29,14 @@ class ActionForm(forms.ModelForm):
             del self.fields["source_label"]
         else:
             self.fields["source_kind"].choices = [("", "Choose a source")] + SourceKind.choices
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        today = timezone.localdate()
+        # A new action never starts overdue (actions.services holds every workflow to the same rule).
+        if self.instance.pk is None and due_date < today:
+            raise forms.ValidationError(f"Due by must be today or later, {today:%-d %B %Y} at the earliest")
+        return due_date
 
 
 class ActionUpdateForm(forms.ModelForm):
@@ -67,3 +76,7 @@ class EscalationForm(forms.Form):
         label="Why this action is escalated, and to whom",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation step with nothing to type: the page says what will happen, the button does it."""

@@ -98,6 +98,7 @@ class Action(AuditedModel):
     agency_path = "agency"
     owner_path = "owner"
     audit_sentences = (
+        Sentence("closed {record} as resolved", field="resolved_by_id"),
         Sentence("closed {record}", field="closed_on"),
         Sentence("asked to close {record}", field="closure_requested_on"),
         Sentence("returned {record} to its owner for more work", field="closure_requested_on", to=None),
@@ -137,6 +138,12 @@ class Action(AuditedModel):
     closure_approved_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
+    # The record that showed the action was no longer needed, when it was closed as resolved.
+    resolved_by_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    resolved_by_id = models.PositiveBigIntegerField("resolved by", null=True, blank=True, editable=False)
+    resolved_by = GenericForeignKey("resolved_by_type", "resolved_by_id")
     escalated_on = models.DateField(null=True, blank=True, editable=False)
     escalation_note = models.TextField(blank=True, editable=False)
     last_reminded_on = models.DateField(null=True, blank=True, editable=False)

@@ -7,10 +7,11 @@ their own agency's actions beside a partnership-wide inspection, and nothing of 
 
 from collections import Counter
 from copy import copy
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Q
+from django.db.models import Case, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 
 from assure.core.models import Partnership, RoleAssignment
@@ -32,6 +33,19 @@ def register(partnership: Partnership, today: date | None = None):
 def visible_actions(*, user, partnership: Partnership | None = None, today: date | None = None):
     """The actions ``user`` may see, with their derived status."""
     return scoped(register(partnership or Partnership.current(), today), user, Permission.VIEW)
+
+
+def in_register_order(actions, today: date | None = None):
+    """Open actions first, overdue at the top, each group soonest due first; closed actions last."""
+    today = today or timezone.localdate()
+    return actions.annotate(
+        register_order=Case(
+            When(closed_on__isnull=True, closure_requested_on__isnull=True, due_date__lt=today, then=Value(0)),
+            When(closed_on__isnull=True, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("register_order", "due_date", "pk")
 
 
 def actions_for_sources(sources, *, user, today: date | None = None) -> dict[int, list[Action]]:
@@ -66,6 +80,18 @@ def actions_from_source(source):
     return Action.objects.for_source(source).order_by("pk")
 
 
+def resolution_of(action: Action):
+    """The record that shows an open action's source no longer needs it, or None.
+
+    A source says so through ``action_resolved_by()`` (a Section 11 answer whose standard is now agreed Good at
+    moderation, say), returning that record, which names itself in ``resolution_summary``.
+    """
+    if action.closed_on:
+        return None
+    resolved_by = getattr(action.source, "action_resolved_by", None)
+    return resolved_by() if callable(resolved_by) else None
+
+
 def answerable_by(user, partnership: Partnership):
     """The actions a person answers for: their own, and their agencies' if they are an agency lead."""
     return visible_actions(user=user, partnership=partnership).filter(
@@ -89,11 +115,18 @@ def overdue_actions(*, today: date):
     )
 
 
-def status_counts(actions) -> dict[str, int]:
+@dataclass(frozen=True)
+class StatusCount:
+    value: str  # what the register's status filter takes, so a count links to the actions it counts
+    label: str
+    count: int
+
+
+def status_counts(actions) -> list[StatusCount]:
     """How many of ``actions`` (a ``with_status`` queryset) have each status, in the order statuses are listed."""
     # Counted here, not by GROUP BY: the status is computed from an aggregate, which SQL cannot group on.
     counts = Counter(actions.values_list("derived_status", flat=True))
-    return {label: counts.get(value, 0) for value, label in Status.choices}
+    return [StatusCount(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
 def business_unit_emails(partnership: Partnership) -> list[str]:

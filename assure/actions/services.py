@@ -32,8 +32,13 @@ def action_create_from_source(
 
     ``source`` is any record (a Section 11 answer, a recommendation…), or None for an action with no record
     behind it (a strategic plan's); its class's ``action_source_kind`` and ``str()`` give the source kind and
-    label unless they are passed.
+    label unless they are passed. An action is never created already overdue: its due date is today or later.
     """
+    today = today or timezone.localdate()
+    if due_date < today:
+        raise ValidationError(
+            {"due_date": f"Enter a due date on or after {today:%-d %B %Y}: an action cannot start overdue."}
+        )
     action = Action(
         partnership=agency.partnership,
         text=text,
@@ -44,7 +49,7 @@ def action_create_from_source(
         owner=owner,
         priority=priority,
         due_date=due_date,
-        created_on=today or timezone.localdate(),
+        created_on=today,
     )
     action.full_clean()
     action.save()
@@ -99,6 +104,36 @@ def action_return_for_more_work(*, action: Action, by: User, reason: str, today:
     action.closure_requested_by = None
     action.closure_evidence = ""
     action.save()
+    return action
+
+
+@transaction.atomic
+def action_close_as_resolved(*, action: Action, by: User, today: date | None = None) -> Action:
+    """Close an action its source no longer needs, recording the record that shows it as the evidence, and tell
+    whoever answers for the action. Only a person (a partnership admin) closes an action."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.closed_on:
+        raise ValidationError("This action is already closed.")
+    if by is None:
+        raise ValidationError("An action is closed as resolved by a person: the partnership admin who closes it.")
+    resolution = selectors.resolution_of(action)
+    if resolution is None:
+        raise ValidationError("Its source still needs this action, so it cannot be closed as resolved.")
+    today = today or timezone.localdate()
+    action.closure_requested_on = action.closure_requested_on or today
+    action.closure_requested_by = action.closure_requested_by or by
+    action.closure_evidence = f"No longer needed: {resolution.resolution_summary}."
+    action.resolved_by = resolution
+    action.closed_on = today
+    action.closure_approved_by = by
+    action.save()
+    notify(
+        to=selectors.answerable_emails(action),
+        subject=f"Closed as resolved: action {action.reference}",
+        body=f"Action {action.reference} ({action.source_label}) is closed: it is no longer needed. "
+        f"{resolution.resolution_summary}.",
+        path=action.get_absolute_url(),
+    )
     return action
 
 

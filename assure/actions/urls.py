@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/close/approve/", views.action_closure_approve, name="action-closure-approve"),
     path("<int:pk>/close/refuse/", views.action_closure_refuse, name="action-closure-refuse"),
     path("<int:pk>/escalate/", views.action_escalate, name="action-escalate"),
+    path("<int:pk>/close-as-resolved/", views.action_close_as_resolved, name="action-close-as-resolved"),
 ]

@@ -20,7 +20,7 @@ from assure.core.tables import Column, Table
 
 from . import selectors, services
 from .filters import ActionFilter
-from .forms import ActionForm, ActionUpdateForm, ClosureRequestForm, EscalationForm, ReasonForm
+from .forms import ActionForm, ActionUpdateForm, ClosureRequestForm, ConfirmForm, EscalationForm, ReasonForm
 from .models import Action
 
 # Eight columns fit the page; the CSV and Excel downloads carry the same ones.
@@ -43,14 +43,14 @@ COLUMNS = [
 
 
 def _table(request, actions, name):
+    # Unless a column is chosen, the register reads open actions first, overdue at the top (selectors.in_register_order).
     return Table(
         request,
-        actions,
+        selectors.in_register_order(actions),
         COLUMNS,
         name=name,
         search_fields=["text", "source_label", "agency__name", "owner__full_name"],
         filterset_class=ActionFilter,
-        default_sort="due_date",
     )
 
 
@@ -79,6 +79,7 @@ def my_actions(request):
 def action_detail(request, pk):
     action = get_scoped_object_or_404(selectors.register(Partnership.current()), request.user, pk=pk)
     editable = may(request.user, Permission.EDIT, action)
+    can_approve = can(request.user, Area.ACTIONS, Permission.APPROVE)
     return render(
         request,
         "actions/action_detail.html",
@@ -86,9 +87,30 @@ def action_detail(request, pk):
             "action": action,
             "updates": action.updates.select_related("by"),
             "can_edit": editable and not action.closed_on,
-            "can_approve": can(request.user, Area.ACTIONS, Permission.APPROVE),
+            "can_approve": can_approve,
+            "resolution": selectors.resolution_of(action) if can_approve else None,
             "can_view_history": can(request.user, Area.ACTIONS, Permission.VIEW_HISTORY),
         },
+    )
+
+
+@permission_required(Area.ACTIONS, Permission.APPROVE)
+def action_close_as_resolved(request, pk):
+    """Are you sure? Closing an action its source no longer needs, with that source as the evidence."""
+    action = get_scoped_object_or_404(Action.objects.open(), request.user, Permission.APPROVE, pk=pk)
+    return service_form_page(
+        request,
+        ConfirmForm(request.POST if request.method == "POST" else None),
+        title=f"Close action {action.reference} as resolved?",
+        caption=action.source_label,
+        run=lambda data: services.action_close_as_resolved(action=action, by=request.user),
+        success_url=action.get_absolute_url(),
+        success_message=f"Closed action {action.reference} as resolved; whoever answers for it has been told.",
+        back_url=action.get_absolute_url(),
+        back_to=f"action {action.reference}",
+        template="actions/action_close_as_resolved.html",
+        action=action,
+        resolution=selectors.resolution_of(action),
     )
 
 

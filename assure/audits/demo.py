@@ -5,6 +5,8 @@ The 2018-19 Section 11 round and its 2019-20 progress update reproduce the repor
 3 moved to Good or Outstanding, 6 to Requires improvement and 2 stayed Inadequate (standards
 7.5 and 8.6); of the 50, 31 moved to Good or Outstanding, 17 stayed and 2 were found not
 relevant. Which agency held which rating is the demo's invention; the totals are the report's.
+Moderation of 2018-19 puts each standard needing improvement on the register. In the next round (2021-22, after the
+report), one agency has submitted early and waits for moderation; the others have still to submit.
 Where a workflow exists (submitting, moderating, recording returns and audits, actions and their progress) the
 demo runs it through the services, as of the day it happened. Records are matched on natural keys, so loading
 twice changes nothing.
@@ -168,14 +170,30 @@ def _section_11(partnership, framework, agencies, manager) -> None:
         for answer in section11_return.answers.select_related("standard"):
             answer.self_rating = ratings[answer.standard.number]
             answer.narrative = _narrative(answer.self_rating, answer.standard)
+            if answer.self_rating in (Rating.GOOD, Rating.OUTSTANDING):
+                answer.evidence_held = _evidence_held(answer.standard)
             if answer.self_rating in (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT):
                 answer.planned_action = f"Bring standard {answer.standard.number} up to Good: {_plan(answer.standard)}"
-            services.section11_answer_save(answer=answer)
-        # Submission puts each standard needing improvement on the action register, dated the day it happened.
-        services.section11_return_submit(section11_return=section11_return, by=None, today=date(2018, 12, 10))
-    _moderate_police(round_, manager)
+            services.section11_answer_save(answer=answer, today=date(2018, 11, 30))
+        services.section11_return_submit(
+            section11_return=section11_return, by=None, today=date(2018, 12, 10), **_declaration(section11_return)
+        )
+    _moderate(round_, manager)
     _progress_update(round_, rng, manager)
-    _current_round(partnership, framework, round_, agencies)
+    current = _current_round(partnership, framework, round_, agencies)
+    _submit_early(current)
+
+
+def _declaration(section11_return) -> dict:
+    return {
+        "senior_leader_name": f"The chief officer of {section11_return.agency}",
+        "senior_leader_job_title": "Chief officer",
+        "approved": True,
+    }
+
+
+def _evidence_held(standard) -> str:
+    return f"{standard.prompts[0] if standard.prompts else 'Safeguarding policy'}: held by the safeguarding lead."
 
 
 def _narrative(rating: str, standard) -> str:
@@ -188,23 +206,30 @@ def _plan(standard) -> str:
     return standard.wording[0].lower() + standard.wording[1:]
 
 
-def _moderate_police(round_, manager) -> None:
-    """Moderation of one return: two Outstanding self-ratings agreed as Good, the rest agreed as rated."""
-    answers = list(
-        Section11Answer.objects.filter(
-            section11_return__round=round_, section11_return__agency__name="West Midlands Police"
-        ).select_related("standard")
-    )
+def _moderate(round_, manager) -> None:
+    """Moderation of every return on 12 February 2019: each standard rated Requires improvement or Inadequate
+    agreed as rated, with the agency's plan as the action; the police's return moderated standard by standard, two
+    Outstanding self-ratings agreed as Good. Completing it puts each standard needing improvement on the register."""
+    moderated_on = date(2019, 2, 12)
     lowered = 0
-    for answer in answers:
-        agreed, challenge = answer.self_rating, "Evidence seen at the moderation panel supports the rating."
-        if answer.self_rating == Rating.OUTSTANDING and lowered < 2:
-            agreed = Rating.GOOD
-            challenge = "Good practice, but the evidence does not yet show it across every district."
-            lowered += 1
-        services.section11_answer_moderate(
-            answer=answer, by=manager, agreed_rating=agreed, challenge=challenge, today=date(2019, 2, 12)
-        )
+    for section11_return in round_.returns.select_related("agency"):
+        police = section11_return.agency.name == "West Midlands Police"
+        for answer in section11_return.answers.select_related("standard"):
+            agreed, challenge = answer.self_rating, "Evidence seen at the moderation panel supports the rating."
+            if police and answer.self_rating == Rating.OUTSTANDING and lowered < 2:
+                agreed = Rating.GOOD
+                challenge = "Good practice, but the evidence does not yet show it across every district."
+                lowered += 1
+            if police or agreed in (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT):
+                services.section11_answer_moderate(
+                    answer=answer,
+                    by=manager,
+                    agreed_rating=agreed,
+                    challenge=challenge,
+                    agreed_action=answer.planned_action,
+                    today=moderated_on,
+                )
+        services.section11_moderation_complete(section11_return=section11_return, by=manager, today=moderated_on)
 
 
 def _progress_update(round_, rng, manager) -> None:
@@ -271,9 +296,9 @@ def _record_action_progress(changes, manager) -> None:
             action_approve_closure(action=action, by=manager, today=date(2020, 2, 11))
 
 
-def _current_round(partnership, framework, previous_round, agencies) -> None:
+def _current_round(partnership, framework, previous_round, agencies):
     """The next triennial round, open: each agency starts from where its ratings stood after the update."""
-    services.section11_round_open(
+    return services.section11_round_open(
         partnership=partnership,
         name=CURRENT_ROUND_NAME,
         framework=framework,
@@ -281,6 +306,37 @@ def _current_round(partnership, framework, previous_round, agencies) -> None:
         deadline=date(2021, 12, 17),
         agencies=[agencies[name] for name in S11_AGENCIES],
         previous_round=previous_round,
+    )
+
+
+def _submit_early(current) -> None:
+    """One agency submits the current round before its deadline, ready to moderate: the first (in the list's order)
+    still holding an open action from 2018-19, apart from housing, whose standard 8.6 stays Inadequate. It has
+    improved every standard it still had to: each is now Good, with evidence, which leaves its open actions
+    without a purpose once moderation agrees."""
+    earlier = Section11Answer.objects.filter(
+        section11_return__round=current.previous_round, self_rating__in=[Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
+    ).select_related("section11_return__agency")
+    holders = {
+        answer.section11_return.agency.name
+        for answer in earlier
+        if actions_from_source(answer).filter(closed_on__isnull=True).exists()
+    }
+    name = next(name for name in S11_AGENCIES if name in holders and name != "Solihull Community Housing")
+    section11_return = current.returns.get(agency__name=name)
+    checked_on = date(2021, 11, 26)
+    for answer in section11_return.answers.select_related("standard"):
+        if answer.self_rating in ("", Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE):
+            answer.self_rating = Rating.GOOD
+            answer.narrative = (
+                "Now met: the policy is updated, staff are briefed, and our audit in October 2021 found it in practice."
+            )
+            answer.evidence_held = f"Safeguarding audit report, October 2021, standard {answer.standard.number}: held by the safeguarding lead."
+        elif answer.self_rating in (Rating.GOOD, Rating.OUTSTANDING) and not answer.evidence_held:
+            answer.evidence_held = _evidence_held(answer.standard)
+        services.section11_answer_save(answer=answer, today=checked_on)
+    services.section11_return_submit(
+        section11_return=section11_return, by=None, today=date(2021, 12, 10), **_declaration(section11_return)
     )
 
 

@@ -16,10 +16,21 @@ class EducationProviderFilter(django_filters.FilterSet):
 class Section11ReturnFilter(django_filters.FilterSet):
     round = django_filters.ModelChoiceFilter(queryset=Section11Round.objects.all(), empty_label="All rounds")
     status = django_filters.ChoiceFilter(
-        choices=[*ReturnStatus.choices, ("to_moderate", "Submitted, to moderate")],
+        choices=[
+            *ReturnStatus.choices,
+            ("to_moderate", "Submitted, to moderate"),
+            ("moderated", "Moderated"),
+            ("late", "Late"),
+        ],
         empty_label="Any status",
         method="filter_status",
     )
 
     def filter_status(self, queryset, name, value):
-        return selectors.to_moderate(queryset) if value == "to_moderate" else queryset.filter(status=value)
+        if value == "to_moderate":
+            return selectors.to_moderate(queryset)
+        if value == "moderated":
+            return selectors.moderated(queryset)
+        if value == "late":
+            return selectors.late(queryset)
+        return queryset.filter(status=value)

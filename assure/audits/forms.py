@@ -1,7 +1,6 @@
 from django import forms
 from django.db import models
 
-from assure.actions.selectors import actions_from_source
 from assure.core.forms import DateField
 from assure.core.models import Agency, Priority, ReportingYear
 from assure.core.uploads import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
@@ -29,6 +28,8 @@ from .models import (
     Standard,
     SubJudgement,
 )
+from .selectors import MODERATION_FILTERS
+from .services import ACTION_MONTHS, DEFAULT_ACTION_MONTHS
 
 RATED = [choice for choice in Rating.choices if choice[0] != Rating.NOT_APPLICABLE]
 
@@ -64,12 +65,13 @@ class Section11AnswerForm(forms.ModelForm):
 
     class Meta:
         model = Section11Answer
-        fields = ["self_rating", "not_applicable_reason", "narrative", "planned_action"]
+        fields = ["self_rating", "not_applicable_reason", "narrative", "evidence_held", "planned_action"]
         labels = {"self_rating": "Your agency's rating"}
         widgets = {
             "self_rating": forms.RadioSelect,
             "not_applicable_reason": forms.Textarea(attrs={"rows": 2}),
             "narrative": forms.Textarea(attrs={"rows": 6}),
+            "evidence_held": forms.Textarea(attrs={"rows": 2}),
             "planned_action": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -102,34 +104,69 @@ class ReopenForm(forms.Form):
 
 class ModerationForm(forms.Form):
     agreed_rating = forms.ChoiceField(label="Agreed rating", choices=Rating.choices, widget=forms.RadioSelect)
+    agreed_action = forms.CharField(
+        label="Action agreed with the agency",
+        required=False,
+        help_text="It goes on the action register when you complete moderation of the return.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     challenge = forms.CharField(
         label="Challenge and reasons",
         help_text="What the partnership asked, what the agency showed, and why the rating was agreed.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    action_text = forms.CharField(
-        label="Action for the agency",
-        required=False,
-        help_text="Needed if the agreed rating is Requires improvement or Inadequate and the standard has no action yet.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    due_date = DateField(label="Action due by", required=False)
 
-    # Needed when the agreed rating needs action and the standard has none yet (enforced in clean).
-    required_when = {"action_text": ("agreed_rating", NEEDS_ACTION), "due_date": ("agreed_rating", NEEDS_ACTION)}
-
-    def __init__(self, *args, answer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.answer = answer
+    # A rating that needs improving needs its action (Section11Answer.clean enforces it).
+    required_when = {"agreed_action": ("agreed_rating", NEEDS_ACTION)}
 
     def clean(self):
         cleaned = super().clean()
-        needs_action = cleaned.get("agreed_rating") in NEEDS_ACTION and not actions_from_source(self.answer).exists()
-        if needs_action and not cleaned.get("action_text", "").strip():
-            self.add_error("action_text", "Enter the action the agency must take on this standard.")
-        if needs_action and not cleaned.get("due_date"):
-            self.add_error("due_date", "Enter the date the action is due by.")
+        if cleaned.get("agreed_rating") in NEEDS_ACTION and not cleaned.get("agreed_action", "").strip():
+            self.add_error("agreed_action", "Enter the action the agency must take on this standard")
         return cleaned
+
+
+class ModerationFilterForm(forms.Form):
+    show = forms.MultipleChoiceField(
+        label="Show only standards",
+        required=False,
+        choices=[(key, label) for key, (label, _) in MODERATION_FILTERS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def chosen(self) -> list[str]:
+        return self.cleaned_data["show"] if self.is_valid() else []
+
+
+class ModerationCompleteForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="When are the actions due?",
+        choices=[(months, f"{months} months from today") for months in ACTION_MONTHS],
+        coerce=int,
+        initial=DEFAULT_ACTION_MONTHS,
+        widget=forms.RadioSelect,
+    )
+
+
+class DeclarationForm(forms.Form):
+    """The declaration that ends a return: the senior leader who read it whole, and approved it."""
+
+    senior_leader_name = forms.CharField(label="Senior leader's name", max_length=200)
+    senior_leader_job_title = forms.CharField(label="Their job title", max_length=200)
+    approved = forms.BooleanField(label="They approved this return", required=False)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved"].label = f"They approved this return on {today:%-d %B %Y}"
+        self.fields["approved"].help_text = "After reading the whole return (download it above)."
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Your response to the challenge",
+        help_text="What your agency will do, or anything the moderator did not see. The business unit reads it.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 class ProgressUpdateForm(forms.ModelForm):

@@ -16,13 +16,14 @@ def returns_to_answer(request, *, today):
         return []
     returns = scoped(Section11Return.objects.filter(status=ReturnStatus.IN_PROGRESS), request.user, Action.EDIT)
     lines = []
-    for section11_return in selectors.returns_with_counts(returns).order_by("round__deadline", "agency__name"):
+    for section11_return in returns.select_related("round", "agency").order_by("round__deadline", "agency__name"):
         deadline = date_format(section11_return.round.deadline, "j F Y")
         when = f"was due by {deadline}" if section11_return.round.deadline < today else f"due by {deadline}"
+        checked, standards = selectors.standards_checked(section11_return)
         lines.append(
             Line(
                 f"{section11_return.round}: {section11_return.agency}'s return {when}, "
-                f"{section11_return.answered} of {section11_return.standards} standards rated",
+                f"{checked} of {standards} standards checked",
                 section11_return.get_absolute_url(),
             )
         )
@@ -30,15 +31,16 @@ def returns_to_answer(request, *, today):
 
 
 def returns_to_moderate(request, *, today):
-    """For the business unit: submitted returns with ratings still to agree."""
-    query = {"status": "to_moderate"}
+    """For the business unit: submitted returns whose moderation is not complete, and late returns."""
     returns = selectors.visible_returns(request.user, Partnership.current())
-    count = Section11ReturnFilter(query, queryset=returns, request=request).qs.count()
-    return [
-        count_line(
-            count, "Section 11 return to moderate", "Section 11 returns to moderate", "audits:section11-rounds", **query
-        )
-    ]
+    lines = []
+    for query, one, many in [
+        ({"status": "to_moderate"}, "Section 11 return to moderate", "Section 11 returns to moderate"),
+        ({"status": "late"}, "Section 11 return late", "Section 11 returns late"),
+    ]:
+        count = Section11ReturnFilter(query, queryset=returns, request=request).qs.count()
+        lines.append(count_line(count, one, many, "audits:section11-rounds", **query))
+    return lines
 
 
 def moderation_summary(request, *, today):
@@ -54,7 +56,7 @@ def moderation_summary(request, *, today):
     return [
         Line(
             f"{latest}: {summary['submitted']} of {summary['returns']} returns submitted, "
-            f"{summary['moderated']} moderated",
+            f"{summary['moderated']} of {summary['returns']} moderated",
             latest.get_absolute_url(),
         )
     ]

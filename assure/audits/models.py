@@ -5,6 +5,7 @@ agency answered against stays as it was. A new version is a new ``Framework`` ro
 """
 
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -29,6 +30,10 @@ class Rating(models.TextChoices):
 # Ordered best to worst, for the gap between a self-rating and the agreed rating.
 GRADE = {Rating.OUTSTANDING: 4, Rating.GOOD: 3, Rating.REQUIRES_IMPROVEMENT: 2, Rating.INADEQUATE: 1}
 NEEDS_ACTION = (Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE)
+# A standard rated this well needs evidence before the return can be submitted (decisions.md section 4).
+NEEDS_EVIDENCE = (Rating.OUTSTANDING, Rating.GOOD)
+# Agreed at moderation, these leave nothing for an earlier action on the standard to do.
+NO_ACTION_NEEDED = (Rating.OUTSTANDING, Rating.GOOD, Rating.NOT_APPLICABLE)
 RATING_TAG_COLOURS = {
     Rating.OUTSTANDING: "green",
     Rating.GOOD: "turquoise",
@@ -156,13 +161,27 @@ class ReturnStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class Reminder(models.TextChoices):
+    """The reminders an agency with a return still to submit is sent, in the order they fall due."""
+
+    OPENED = "opened", "The round has opened"
+    WEEK_BEFORE = "week_before", "7 days before the deadline"
+    DAY_BEFORE = "day_before", "1 working day before the deadline"
+    DAY_AFTER = "day_after", "The day after the deadline"
+
+
 class Section11Return(AuditedModel):
-    """One agency's answers to one round. Submitted returns are locked until the business unit reopens them."""
+    """One agency's answers to one round. Submitted returns are locked until the business unit reopens them.
+
+    The agency submits with a declaration: the senior leader who read the whole return and approved it. The
+    business unit then moderates it; moderation ends when the moderator marks it complete.
+    """
 
     permission_area = Area.AUDITS
     access_logged = True
     agency_path = "agency"
     audit_sentences = (
+        Sentence("completed the moderation of {record}", field="moderation_completed_on"),
         Sentence("submitted {record}", field="status", to=ReturnStatus.SUBMITTED),
         Sentence("reopened {record}", field="status", to=ReturnStatus.IN_PROGRESS),
     )
@@ -172,7 +191,13 @@ class Section11Return(AuditedModel):
     status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.IN_PROGRESS)
     submitted_on = models.DateField(null=True, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    senior_leader_name = models.CharField("senior leader who approved it", max_length=200, blank=True)
+    senior_leader_job_title = models.CharField("their job title", max_length=200, blank=True)
+    approved_on = models.DateField("approved by the senior leader on", null=True, blank=True)
     reopened_reason = models.TextField(blank=True)
+    moderation_completed_on = models.DateField("moderation completed on", null=True, blank=True)
+    moderation_completed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    last_reminder = models.CharField(max_length=20, choices=Reminder.choices, blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "agency__name"]
@@ -193,14 +218,50 @@ class Section11Return(AuditedModel):
     def is_locked(self) -> bool:
         return self.status == ReturnStatus.SUBMITTED
 
+    @property
+    def is_submitted_late(self) -> bool:
+        """Submitted after 23:59 Europe/London on the deadline: dates are local, so after the deadline's date."""
+        return self.is_locked and self.submitted_on is not None and self.submitted_on > self.round.deadline
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Still not submitted once the deadline's day is over."""
+        return not self.is_locked and (today or timezone.localdate()) > self.round.deadline
+
+    @property
+    def moderation_complete(self) -> bool:
+        return self.moderation_completed_on is not None
+
+
+class AnswerStatus(models.TextChoices):
+    """Where an answer stands in the agency's task list (derived, never stored)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    NEEDS_EVIDENCE = "needs_evidence", "Needs evidence"
+    CHECKED = "checked", "Checked"
+    CHANGED = "changed", "Changed"
+
+    @classmethod
+    def blocking_submission(cls) -> tuple[str, ...]:
+        return (cls.NOT_STARTED, cls.NEEDS_EVIDENCE)
+
 
 class Section11Answer(AuditedModel):
-    """An agency's answer to one standard: its self-rating, and the rating agreed at moderation."""
+    """An agency's answer to one standard: its self-rating, and the rating agreed at moderation.
+
+    An answer carried forward from the last round is only a starting point: it counts as not started until the
+    agency checks it (``checked_on``). Saving it unchanged confirms it (Checked); saving it with a change makes
+    it Changed. A standard rated Good or Outstanding needs evidence: an uploaded file, or where the evidence is
+    kept.
+    """
 
     permission_area = Area.AUDITS
     agency_path = "section11_return__agency"
     # One of the action register's source kinds; the register checks it when it adds the action.
     action_source_kind = "section_11"
+    audit_sentences = (
+        Sentence("responded to the challenge on {record}", field="agency_response"),
+        Sentence("moderated {record}", field="agreed_rating"),
+    )
 
     section11_return = models.ForeignKey(Section11Return, on_delete=models.CASCADE, related_name="answers")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="section11_answers")
@@ -211,16 +272,32 @@ class Section11Answer(AuditedModel):
     narrative = models.TextField(
         blank=True, help_text="How your agency meets the standard, and the evidence that shows it."
     )
+    evidence_held = models.TextField(
+        "evidence held elsewhere",
+        blank=True,
+        help_text="Where the moderator can see evidence you have not uploaded: a link, or the document and who holds it.",
+    )
     planned_action = models.TextField(
         "what you will do to improve",
         blank=True,
         help_text="Needed for Requires improvement or Inadequate: it goes into the partnership's action register.",
     )
     carried_forward = models.BooleanField(default=False, editable=False)
+    previous_rating = models.CharField(
+        "rating in the last round", max_length=30, choices=Rating.choices, blank=True, editable=False
+    )
+    checked_on = models.DateField("checked by the agency on", null=True, blank=True, editable=False)
+    changed = models.BooleanField("changed from the last round's answer", default=False, editable=False)
     challenge = models.TextField(blank=True, help_text="The partnership's challenge at moderation.")
     agreed_rating = models.CharField(max_length=30, choices=Rating.choices, blank=True)
+    agreed_action = models.TextField(
+        "action agreed",
+        blank=True,
+        help_text="Goes on the action register when moderation is complete, for a rating that needs improving.",
+    )
     moderated_on = models.DateField(null=True, blank=True)
     moderated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    agency_response = models.TextField("the agency's response to the challenge", blank=True)
 
     class Meta:
         ordering = ["section11_return", "standard__sort_key"]
@@ -238,6 +315,27 @@ class Section11Answer(AuditedModel):
 
     def get_absolute_url(self):
         return f"{self.section11_return.get_absolute_url()}#standard-{self.standard.number}"
+
+    def audit_name(self) -> str:
+        return f"standard {self.standard.number} of {self.section11_return.audit_name()}"
+
+    @property
+    def has_evidence(self) -> bool:
+        # Counted from the prefetched files when a page prefetched them.
+        return bool(self.evidence_held.strip()) or len(self.evidence_files.all()) > 0
+
+    @property
+    def status(self) -> AnswerStatus:
+        if not self.self_rating or self.checked_on is None:
+            return AnswerStatus.NOT_STARTED
+        if self.self_rating in NEEDS_EVIDENCE and not self.has_evidence:
+            return AnswerStatus.NEEDS_EVIDENCE
+        return AnswerStatus.CHANGED if self.changed else AnswerStatus.CHECKED
+
+    @property
+    def rating_changed(self) -> bool:
+        """The agency rates the standard differently from the last round."""
+        return self.carried_forward and self.self_rating != self.previous_rating
 
     @property
     def rating(self) -> str:
@@ -267,8 +365,33 @@ class Section11Answer(AuditedModel):
             errors["not_applicable_reason"] = "Say why the standard does not apply to your agency."
         if self.self_rating in NEEDS_ACTION and not self.planned_action.strip():
             errors["planned_action"] = "Say what your agency will do to improve against this standard."
+        if self.agreed_rating in NEEDS_ACTION and not self.agreed_action.strip():
+            errors["agreed_action"] = "Enter the action the agency must take on this standard."
         if errors:
             raise ValidationError(errors)
+
+    # The action register asks an action's source whether it still needs the action (actions.services).
+
+    def action_resolved_by(self) -> "Section11Answer | None":
+        """The answer, this one or the same agency's to the same standard in a later round, whose agreed rating
+        leaves nothing for an action on this standard to do; None while the standard still needs improving."""
+        later = Section11Answer.objects.filter(
+            section11_return__agency_id=self.section11_return.agency_id,
+            section11_return__round__partnership_id=self.section11_return.round.partnership_id,
+            section11_return__round__opens_on__gte=self.section11_return.round.opens_on,
+            standard__number=self.standard.number,
+        ).exclude(agreed_rating="")
+        latest = later.order_by("-section11_return__round__opens_on", "-pk").first()
+        return latest if latest is not None and latest.agreed_rating in NO_ACTION_NEEDED else None
+
+    @property
+    def resolution_summary(self) -> str:
+        """How the register names this answer as the reason an action is no longer needed."""
+        when = f" on {self.moderated_on:%-d %B %Y}" if self.moderated_on else ""
+        return (
+            f"{self.section11_return.round}, standard {self.standard.number}: agreed "
+            f"{self.get_agreed_rating_display()} at moderation{when}"
+        )
 
 
 def evidence_path(instance, filename):

@@ -1,20 +1,26 @@
 """Reads shared by the audit pages."""
 
 from collections import Counter
+from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 
+from assure.actions.selectors import actions_for_sources
 from assure.core.permissions import scoped
 
 from . import movement
 from .models import (
     GRADE,
     NEEDS_ACTION,
+    NO_ACTION_NEEDED,
+    AnswerStatus,
     CaseAuditFinding,
     CaseAuditProgramme,
     Compliance,
     EducationAnswer,
     EducationAudit,
+    EvidenceFile,
     FindingKind,
     Phase,
     Rating,
@@ -32,13 +38,39 @@ def visible_returns(user, partnership):
 
 
 def returns_with_counts(returns):
-    """Returns annotated with how many standards are answered, and how many need improving."""
+    """Returns annotated with how many standards the agency has checked, and how many need improving."""
     return returns.select_related("agency", "round").annotate(
         standards=Count("answers"),
-        answered=Count("answers", filter=~Q(answers__self_rating="")),
+        checked=Count("answers", filter=Q(answers__checked_on__isnull=False) & ~Q(answers__self_rating="")),
         needing_action=Count("answers", filter=Q(answers__self_rating__in=NEEDS_ACTION)),
         moderated=Count("answers", filter=~Q(answers__agreed_rating="")),
     )
+
+
+def status_counts(answers) -> dict[str, int]:
+    """How many of the answers stand at each task-list status, in the statuses' order."""
+    counts = Counter(answer.status for answer in answers)
+    return {status.label: counts[status] for status in AnswerStatus}
+
+
+def standards_checked(section11_return: Section11Return) -> tuple[int, int]:
+    """(standards checked or changed, standards) of a return: how far the agency has got."""
+    answers = answers_for_return(section11_return)
+    done = sum(1 for answer in answers if answer.status in (AnswerStatus.CHECKED, AnswerStatus.CHANGED))
+    return done, len(answers)
+
+
+def late(returns, today: date | None = None):
+    """Returns submitted after their deadline, or still not submitted once it has passed."""
+    today = today or timezone.localdate()
+    return returns.filter(
+        Q(status=ReturnStatus.IN_PROGRESS, round__deadline__lt=today)
+        | Q(status=ReturnStatus.SUBMITTED, submitted_on__gt=F("round__deadline"))
+    )
+
+
+def moderated(returns):
+    return returns.filter(moderation_completed_on__isnull=False)
 
 
 def answers_for_return(section11_return: Section11Return):
@@ -72,22 +104,68 @@ def moderation_summary(section11_return: Section11Return) -> dict:
 
 
 def to_moderate(returns):
-    """Submitted returns with a rated standard the partnership has not yet agreed a rating for."""
-    unmoderated = Section11Answer.objects.filter(section11_return=OuterRef("pk"), agreed_rating="").exclude(
-        self_rating=""
-    )
-    return returns.filter(Exists(unmoderated), status=ReturnStatus.SUBMITTED)
+    """Submitted returns whose moderation is not complete."""
+    return returns.filter(status=ReturnStatus.SUBMITTED, moderation_completed_on__isnull=True)
 
 
 def round_summary(round_) -> dict:
     returns = round_.returns.all()
-    submitted = returns.filter(status=ReturnStatus.SUBMITTED)
     return {
         "returns": returns.count(),
-        "submitted": submitted.count(),
-        "moderated": submitted.count() - to_moderate(returns).count(),
+        "submitted": returns.filter(status=ReturnStatus.SUBMITTED).count(),
+        "moderated": moderated(returns).count(),
+        "late": late(returns).count(),
         "with_improvement_needed": returns.filter(answers__self_rating__in=NEEDS_ACTION).distinct().count(),
     }
+
+
+# The moderator's filters: each narrows the standards of a return to those it describes.
+MODERATION_FILTERS = {
+    "changed": ("Changed ratings", Q(carried_forward=True) & ~Q(self_rating=F("previous_rating"))),
+    "needs_action": (
+        "Rated Requires improvement or Inadequate",
+        Q(self_rating__in=NEEDS_ACTION) | Q(agreed_rating__in=NEEDS_ACTION),
+    ),
+    "with_evidence": (
+        "With evidence",
+        ~Q(evidence_held="") | Exists(EvidenceFile.objects.filter(answer=OuterRef("pk"))),
+    ),
+    "not_moderated": ("Not yet moderated", Q(agreed_rating="")),
+}
+
+
+def moderation_queue(section11_return: Section11Return, show=()):
+    """The return's standards, in order, narrowed by each of the moderator's chosen filters."""
+    answers = section11_return.answers.select_related("standard").prefetch_related("evidence_files")
+    for key in show:
+        if key in MODERATION_FILTERS:
+            answers = answers.filter(MODERATION_FILTERS[key][1])
+    return answers.order_by("standard__sort_key")
+
+
+def next_to_moderate(section11_return: Section11Return, show=(), *, after: Section11Answer | None = None):
+    """The next standard still needing moderation under the chosen filters: after ``after`` in the return's order,
+    else the first."""
+    waiting = moderation_queue(section11_return, show).filter(agreed_rating="").exclude(self_rating="")
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+        later = waiting.filter(standard__sort_key__gt=after.standard.sort_key).first()
+        if later is not None:
+            return later
+    return waiting.first()
+
+
+def open_actions_on_standard(answer: Section11Answer, *, user) -> list:
+    """Open actions the person may see on this standard for this agency: from this answer, or from the same
+    agency's answers to the same standard in earlier rounds."""
+    same_standard = Section11Answer.objects.filter(
+        section11_return__agency_id=answer.section11_return.agency_id,
+        section11_return__round__partnership_id=answer.section11_return.round.partnership_id,
+        section11_return__round__opens_on__lte=answer.section11_return.round.opens_on,
+        standard__number=answer.standard.number,
+    )
+    found = actions_for_sources(same_standard, user=user)
+    return [action for actions in found.values() for action in actions if not action.closed_on]
 
 
 def standards_needing_improvement(round_) -> list[dict]:
@@ -200,3 +278,29 @@ def education_returns_as_at(partnership, *, start_year: int, day) -> dict | None
         "providers": returns.count(),
         "returned": returns.filter(returned_on__lte=day).count(),
     }
+
+
+def moderation_progress(section11_return: Section11Return) -> dict:
+    """How far moderation of a return has got, and whether it can be completed."""
+    answers = answers_for_return(section11_return)
+    needing = [a for a in answers if a.self_rating in NEEDS_ACTION]
+    agreed = [a for a in needing if a.agreed_rating]
+    return {
+        "standards": len(answers),
+        "moderated": sum(1 for a in answers if a.agreed_rating),
+        "needing_action": len(needing),
+        "needing_action_agreed": len(agreed),
+        "can_complete": section11_return.is_locked
+        and not section11_return.moderation_complete
+        and len(agreed) == len(needing),
+    }
+
+
+def actions_no_longer_needed(section11_return: Section11Return, *, user) -> list:
+    """Open actions, visible to the person, on standards of this return agreed as needing no more action: the
+    register can close them as resolved."""
+    found = []
+    for answer in answers_for_return(section11_return):
+        if answer.agreed_rating in NO_ACTION_NEEDED:
+            found += [(answer, action) for action in open_actions_on_standard(answer, user=user)]
+    return found

@@ -1,10 +1,11 @@
 """Audit workflows: each is keyword-only and runs in one transaction."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assure.actions.selectors import actions_from_source
@@ -12,11 +13,15 @@ from assure.actions.services import action_create_from_source
 from assure.core.models import Agency, User
 from assure.core.notify import email_body, notify
 from assure.core.periods import add_months
+from assure.core.permissions import Role
+from assure.core.selectors import holders_of, partnership_admins
 from assure.core.uploads import check_evidence_file
+from assure.core.workdays import is_working_day
 
 from . import movement
 from .models import (
     NEEDS_ACTION,
+    AnswerStatus,
     EducationAudit,
     EducationReturn,
     EvidenceFile,
@@ -24,15 +29,13 @@ from .models import (
     Rating,
     RatingChange,
     Recommendation,
+    Reminder,
     ReturnStatus,
     Section11Answer,
     Section11ProgressUpdate,
     Section11Return,
     Section11Round,
 )
-
-# How long an agency has to act on a standard it rated Requires improvement or Inadequate.
-ACTION_PLAN_MONTHS = 6
 
 
 @transaction.atomic
@@ -91,7 +94,10 @@ def _previous_answers(previous_round, agency) -> dict[str, Section11Answer]:
 
 
 def _carried_forward(section11_return, standard, previous: Section11Answer | None, rating: str | None):
-    """A new answer, starting from the agency's previous answer to the standard with the same number."""
+    """A new answer, starting from the agency's previous answer to the standard with the same number.
+
+    It is a starting point only: it counts as not started until the agency checks it.
+    """
     if previous is None:
         return Section11Answer(section11_return=section11_return, standard=standard)
     if rating not in Rating.values or (rating == Rating.NOT_APPLICABLE and not previous.not_applicable_reason):
@@ -101,8 +107,10 @@ def _carried_forward(section11_return, standard, previous: Section11Answer | Non
         section11_return=section11_return,
         standard=standard,
         self_rating=rating,
+        previous_rating=rating,
         not_applicable_reason=previous.not_applicable_reason if rating == Rating.NOT_APPLICABLE else "",
         narrative=previous.narrative,
+        evidence_held=previous.evidence_held,
         planned_action=previous.planned_action,
         carried_forward=True,
     )
@@ -115,12 +123,21 @@ def _require_open(section11_return: Section11Return) -> None:
         )
 
 
+# What the agency writes: a change to any of these makes a carried-forward answer Changed rather than Checked.
+ANSWER_FIELDS = ("self_rating", "not_applicable_reason", "narrative", "evidence_held", "planned_action")
+
+
 @transaction.atomic
-def section11_answer_save(*, answer: Section11Answer) -> Section11Answer:
+def section11_answer_save(*, answer: Section11Answer, today: date | None = None) -> Section11Answer:
+    """Save the agency's answer as checked today: unchanged, it confirms the carried-forward answer."""
     section11_return = Section11Return.objects.select_for_update().get(pk=answer.section11_return_id)
     _require_open(section11_return)
     if answer.self_rating != Rating.NOT_APPLICABLE:
         answer.not_applicable_reason = ""
+    stored = Section11Answer.objects.get(pk=answer.pk)
+    if answer.carried_forward and any(getattr(stored, name) != getattr(answer, name) for name in ANSWER_FIELDS):
+        answer.changed = True
+    answer.checked_on = today or timezone.localdate()
     answer.full_clean()
     answer.save()
     return answer
@@ -159,46 +176,68 @@ def section11_evidence_remove(*, evidence: EvidenceFile) -> None:
     transaction.on_commit(lambda: stored.delete(save=False))
 
 
+def _numbers(answers) -> str:
+    return ", ".join(answer.standard.number for answer in answers)
+
+
 @transaction.atomic
-def section11_return_submit(*, section11_return: Section11Return, by: User | None, today: date | None = None) -> list:
-    """Lock the return, and put every standard rated Requires improvement or Inadequate on the action register."""
-    section11_return = Section11Return.objects.select_for_update().get(pk=section11_return.pk)
+def section11_return_submit(
+    *,
+    section11_return: Section11Return,
+    by: User | None,
+    senior_leader_name: str,
+    senior_leader_job_title: str,
+    approved: bool,
+    today: date | None = None,
+) -> Section11Return:
+    """Submit the return with its declaration, and lock it. No action is created: moderation decides them.
+
+    Refused while a standard is not started or needs evidence, or without the declaration: the senior leader's
+    name and job title and the tick that they approved the return today. The business unit is told, and a
+    return submitted after its deadline is flagged late.
+    """
+    section11_return = (
+        Section11Return.objects.select_for_update().select_related("round", "agency").get(pk=section11_return.pk)
+    )
     _require_open(section11_return)
-    answers = list(section11_return.answers.select_related("standard"))
-    unanswered = [a.standard.number for a in answers if not a.self_rating]
-    if unanswered:
-        raise ValidationError(f"Rate every standard before you submit. Not yet rated: {', '.join(unanswered)}.")
+    today = today or timezone.localdate()
+    answers = list(section11_return.answers.select_related("standard").prefetch_related("evidence_files"))
+    errors = {}
+    not_started = [a for a in answers if a.status == AnswerStatus.NOT_STARTED]
+    no_evidence = [a for a in answers if a.status == AnswerStatus.NEEDS_EVIDENCE]
+    if not_started:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            f"Check every standard before you submit. Not started: {_numbers(not_started)}."
+        )
+    if no_evidence:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            f"Add evidence for every standard rated Good or Outstanding. Needs evidence: {_numbers(no_evidence)}."
+        )
+    if not senior_leader_name.strip():
+        errors["senior_leader_name"] = "Enter the name of the senior leader who approved the return"
+    if not senior_leader_job_title.strip():
+        errors["senior_leader_job_title"] = "Enter the senior leader's job title"
+    if not approved:
+        errors["approved"] = "Confirm that the senior leader approved this return today"
+    if errors:
+        raise ValidationError(errors)
     for answer in answers:
         answer.full_clean()
-    today = today or timezone.localdate()
     section11_return.status = ReturnStatus.SUBMITTED
     section11_return.submitted_on = today
     section11_return.submitted_by = by
+    section11_return.senior_leader_name = senior_leader_name.strip()
+    section11_return.senior_leader_job_title = senior_leader_job_title.strip()
+    section11_return.approved_on = today
     section11_return.save()
-    return [
-        _action_plan_item(answer, answer.planned_action, by=by, today=today)
-        for answer in answers
-        if answer.self_rating in NEEDS_ACTION
-    ]
-
-
-def _action_plan_item(
-    answer: Section11Answer, text: str, *, by: User | None, today: date, due_date: date | None = None
-):
-    """The register's action for a standard that needs improving; one per answer, whichever step comes first."""
-    existing = actions_from_source(answer).first()
-    if existing is not None:
-        return existing
-    section11_return = answer.section11_return
-    return action_create_from_source(
-        source=answer,
-        text=text,
-        agency=section11_return.agency,
-        due_date=due_date or add_months(section11_return.round.deadline, ACTION_PLAN_MONTHS),
-        source_label=f"{section11_return.round}, standard {answer.standard.number}",
-        owner=by if by and by.agency_id == section11_return.agency_id else None,
-        today=today,
+    late = section11_return.is_submitted_late
+    notify(
+        to=partnership_admins(),
+        subject=f"{'Late ' if late else ''}Section 11 return submitted: {section11_return.agency}",
+        body=email_body("audits/emails/section11_submitted.txt", {"return": section11_return, "late": late}),
+        path=reverse("audits:section11-moderation", args=[section11_return.pk]),
     )
+    return section11_return
 
 
 @transaction.atomic
@@ -208,10 +247,19 @@ def section11_return_reopen(*, section11_return: Section11Return, reason: str) -
         raise ValidationError({"reason": "Enter why the return is being reopened."})
     if not section11_return.is_locked:
         raise ValidationError("This return is not submitted, so there is nothing to reopen.")
+    if section11_return.moderation_complete:
+        raise ValidationError("Moderation of this return is complete, and its actions are on the register.")
     section11_return.status = ReturnStatus.IN_PROGRESS
     section11_return.reopened_reason = reason.strip()
     section11_return.save()
     return section11_return
+
+
+def _require_moderating(section11_return: Section11Return) -> None:
+    if not section11_return.is_locked:
+        raise ValidationError("Only a submitted return can be moderated.")
+    if section11_return.moderation_complete:
+        raise ValidationError("Moderation of this return is complete: its agreed ratings can no longer change.")
 
 
 @transaction.atomic
@@ -221,24 +269,163 @@ def section11_answer_moderate(
     by: User,
     agreed_rating: str,
     challenge: str,
-    action_text: str = "",
-    due_date: date | None = None,
+    agreed_action: str = "",
     today: date | None = None,
-):
-    """Record the partnership's agreed rating beside the agency's own, and put it on the register if it needs action."""
-    if not answer.section11_return.is_locked:
-        raise ValidationError("Only a submitted return can be moderated.")
-    today = today or timezone.localdate()
+) -> Section11Answer:
+    """Record the partnership's agreed rating beside the agency's own, with the challenge and, for a rating that
+    needs improving, the action agreed. Actions go on the register when moderation is complete."""
+    _require_moderating(Section11Return.objects.select_for_update().get(pk=answer.section11_return_id))
     answer.agreed_rating = agreed_rating
-    answer.challenge = challenge
-    answer.moderated_on = today
+    answer.challenge = challenge.strip()
+    answer.agreed_action = agreed_action.strip() if agreed_rating in NEEDS_ACTION else ""
+    answer.moderated_on = today or timezone.localdate()
     answer.moderated_by = by
+    answer.full_clean()
     answer.save()
-    if agreed_rating in NEEDS_ACTION:
-        if not action_text.strip() and not actions_from_source(answer).exists():
-            raise ValidationError({"action_text": "Enter the action the agency must take on this standard."})
-        _action_plan_item(answer, action_text, by=by, today=today, due_date=due_date)
     return answer
+
+
+# How long an agency has for an action agreed at moderation: the moderator's choice, 6 months unless changed.
+ACTION_MONTHS = (3, 6, 12)
+DEFAULT_ACTION_MONTHS = 6
+
+
+@transaction.atomic
+def section11_moderation_complete(
+    *,
+    section11_return: Section11Return,
+    by: User | None,
+    months: int = DEFAULT_ACTION_MONTHS,
+    today: date | None = None,
+) -> list:
+    """End moderation: every standard rated Requires improvement or Inadequate has an agreed rating.
+
+    Each standard agreed (or, not moderated, rated) Requires improvement or Inadequate gets one action on the
+    register, due ``months`` (3, 6 or 12) from today, so never already overdue. The agency's leads are told.
+    """
+    section11_return = (
+        Section11Return.objects.select_for_update().select_related("round", "agency").get(pk=section11_return.pk)
+    )
+    _require_moderating(section11_return)
+    if months not in ACTION_MONTHS:
+        raise ValidationError({"months": "Choose 3, 6 or 12 months."})
+    answers = list(section11_return.answers.select_related("standard"))
+    waiting = [a for a in answers if a.self_rating in NEEDS_ACTION and not a.agreed_rating]
+    if waiting:
+        raise ValidationError(
+            "Agree a rating for every standard rated Requires improvement or Inadequate before you complete "
+            f"moderation. Still to agree: {_numbers(waiting)}."
+        )
+    today = today or timezone.localdate()
+    due_date = add_months(today, months)
+    actions = [
+        _action_plan_item(answer, answer.agreed_action or answer.planned_action, today=today, due_date=due_date)
+        for answer in answers
+        if answer.rating in NEEDS_ACTION
+    ]
+    section11_return.moderation_completed_on = today
+    section11_return.moderation_completed_by = by
+    section11_return.save()
+    notify(
+        to=holders_of(Role.AGENCY_LEAD, agency=section11_return.agency),
+        subject=f"Section 11 moderation complete: {section11_return.round}",
+        body=email_body("audits/emails/section11_moderated.txt", {"return": section11_return, "actions": actions}),
+        path=section11_return.get_absolute_url(),
+    )
+    return actions
+
+
+def _action_plan_item(answer: Section11Answer, text: str, *, today: date, due_date: date):
+    """The register's action for a standard that needs improving: one per answer."""
+    existing = actions_from_source(answer).first()
+    if existing is not None:
+        return existing
+    section11_return = answer.section11_return
+    return action_create_from_source(
+        source=answer,
+        text=text,
+        agency=section11_return.agency,
+        due_date=due_date,
+        source_label=f"{section11_return.round}, standard {answer.standard.number}",
+        today=today,
+    )
+
+
+@transaction.atomic
+def section11_answer_respond(*, answer: Section11Answer, response: str) -> Section11Answer:
+    """The agency's response to the moderator's challenge, once moderation is complete."""
+    if not answer.section11_return.moderation_complete:
+        raise ValidationError("You can respond once the business unit has completed moderation of this return.")
+    if not response.strip():
+        raise ValidationError({"response": "Enter your response to the challenge"})
+    answer.agency_response = response.strip()
+    answer.save()
+    return answer
+
+
+# A reminder missed (the timer did not run) is still sent this many days after its day, and never later.
+REMINDER_CATCH_UP_DAYS = 7
+
+
+def reminder_days(round_: Section11Round) -> list[tuple[str, date]]:
+    """Each reminder of a round and its day: the round opens; 7 days and 1 working day before the deadline; the
+    day after it. A reminder whose day falls before the round opens is not sent."""
+    day_before = round_.deadline - timedelta(days=1)
+    while not is_working_day(day_before):
+        day_before -= timedelta(days=1)
+    days = [
+        (Reminder.OPENED, round_.opens_on),
+        (Reminder.WEEK_BEFORE, round_.deadline - timedelta(days=7)),
+        (Reminder.DAY_BEFORE, day_before),
+        (Reminder.DAY_AFTER, round_.deadline + timedelta(days=1)),
+    ]
+    return [(kind, day) for kind, day in days if day >= round_.opens_on]
+
+
+def section11_reminders_send(*, today: date | None = None) -> int:
+    """Remind each agency with a return still to submit, once per reminder: safe to run daily.
+
+    Only the latest reminder due is sent (a missed run is caught up once, not with every reminder it missed).
+    Returns how many returns were reminded; each in its own transaction.
+    """
+    today = today or timezone.localdate()
+    order = list(Reminder.values)
+    rounds = Section11Round.objects.filter(
+        opens_on__lte=today, deadline__gte=today - timedelta(days=1 + REMINDER_CATCH_UP_DAYS)
+    )
+    reminded = 0
+    for round_ in rounds:
+        due = [(kind, day) for kind, day in reminder_days(round_) if day <= today]
+        if not due or (today - due[-1][1]).days > REMINDER_CATCH_UP_DAYS:
+            continue
+        kind = due[-1][0]
+        for section11_return in round_.returns.filter(status=ReturnStatus.IN_PROGRESS).select_related("agency"):
+            if section11_return.last_reminder and order.index(section11_return.last_reminder) >= order.index(kind):
+                continue
+            with transaction.atomic():
+                notify(
+                    to=holders_of(Role.AGENCY_LEAD, agency=section11_return.agency),
+                    subject=_reminder_subject(kind, round_),
+                    body=email_body(
+                        "audits/emails/section11_reminder.txt",
+                        {"return": section11_return, "round": round_, "kind": kind, "Reminder": Reminder},
+                    ),
+                    path=section11_return.get_absolute_url(),
+                )
+                section11_return.last_reminder = kind
+                section11_return.save()
+                reminded += 1
+    return reminded
+
+
+def _reminder_subject(kind: str, round_: Section11Round) -> str:
+    deadline = f"{round_.deadline:%-d %B %Y}"
+    return {
+        Reminder.OPENED: f"{round_} is open: your return is due by {deadline}",
+        Reminder.WEEK_BEFORE: f"{round_}: your return is due in 7 days, by {deadline}",
+        Reminder.DAY_BEFORE: f"{round_}: your return is due by {deadline}",
+        Reminder.DAY_AFTER: f"{round_}: your return is late; it was due by {deadline}",
+    }[kind]
 
 
 @transaction.atomic

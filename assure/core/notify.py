@@ -9,10 +9,11 @@ sign-in.
 
 import contextvars
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,18 +32,30 @@ def absolute_url(path: str) -> str:
     return f"{settings.ASSURE_BASE_URL}{path}"
 
 
-def notify(*, to, subject: str, body: str, path: str | None = None) -> None:
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an email, such as a calendar file (``text/calendar``)."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+
+def notify(*, to, subject: str, body: str, path: str | None = None, attachments: tuple[Attachment, ...] = ()) -> None:
     """Email ``to`` (addresses or people) once the current transaction commits; never if it rolls back.
 
-    ``path`` is a page in Assure the message links to. The message is queued on the ``mail`` queue, so a slow
-    mail server holds up no page and no import; a failing send never undoes or cancels other work.
+    ``path`` is a page in Assure the message links to; ``attachments`` are text files sent with it. The message is
+    queued on the ``mail`` queue, so a slow mail server holds up no page and no import; a failing send never undoes
+    or cancels other work.
     """
     recipients = sorted({getattr(person, "email", person) for person in to if getattr(person, "email", person)})
     if not recipients or _held_back.get():
         return
     text = f"{body}\n\nOpen it in Assure: {absolute_url(path)}\n" if path else body
+    files = [asdict(attachment) for attachment in attachments]
     transaction.on_commit(
-        lambda: send_email.enqueue(recipients=recipients, subject=f"[Assure] {subject}", text=text), robust=True
+        lambda: send_email.enqueue(recipients=recipients, subject=f"[Assure] {subject}", text=text, attachments=files),
+        robust=True,
     )
 
 
@@ -63,9 +76,12 @@ def email_body(template: str, context: dict) -> str:
 
 
 @task(queue_name=MAIL_QUEUE)
-def send_email(*, recipients: list[str], subject: str, text: str) -> int:
+def send_email(*, recipients: list[str], subject: str, text: str, attachments: list[dict] | None = None) -> int:
     """Send one message. A failure fails this task alone: the worker records it, and other work goes on."""
-    return send_mail(subject, text, None, recipients)
+    message = EmailMessage(subject, text, None, recipients)
+    for attachment in attachments or ():
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message.send()
 
 
 class WorkerStopped(Exception):

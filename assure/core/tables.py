@@ -124,6 +124,16 @@ class Table:
         }
 
     @property
+    def is_filtered(self) -> bool:
+        """Whether a search or a filter narrows the rows: an empty list then says so, and how to see everything."""
+        if self.query:
+            return True
+        filters = self.filterset
+        if filters is None or not filters.is_bound or not filters.is_valid():
+            return False
+        return any(value not in (None, "", [], ()) for value in filters.form.cleaned_data.values())
+
+    @property
     def title(self) -> str:
         """What the table is, in words, from its name: "action-register" is the "Action register"."""
         return self.name.replace("-", " ").capitalize()

@@ -29,12 +29,14 @@ from .models import (
     Attendance,
     Booking,
     BookingStatus,
+    BookingWorkforceRole,
     ChargeRule,
     Course,
     CourseStatus,
     Delivery,
     EvaluationResponse,
     Module,
+    PersonWorkforceRole,
     Stage,
     WorkforceHeadcount,
     WorkforceRole,
@@ -416,7 +418,7 @@ def _create_course(module, planned: PlannedCourse, agencies, people, numbers) ->
         delegate.set_unusable_password()
         delegates.append((delegate, service))
     User.objects.bulk_create([delegate for delegate, _ in delegates])
-    Booking.objects.bulk_create(
+    bookings = Booking.objects.bulk_create(
         [
             Booking(
                 course=course,
@@ -424,7 +426,6 @@ def _create_course(module, planned: PlannedCourse, agencies, people, numbers) ->
                 agency=delegate.agency,
                 service=service,
                 job_title=delegate.job_title,
-                workforce_role=ROLES[index % len(ROLES)],
                 status=BookingStatus.BOOKED,
                 booked_at=booked_at + timedelta(minutes=index),
                 booked_by=delegate,
@@ -433,6 +434,23 @@ def _create_course(module, planned: PlannedCourse, agencies, people, numbers) ->
             for index, (delegate, service) in enumerate(delegates)
         ]
     )
+    roles = [_roles(index) for index in range(len(bookings))]
+    PersonWorkforceRole.objects.bulk_create(
+        [
+            PersonWorkforceRole(person=b.delegate, role=role)
+            for b, held in zip(bookings, roles, strict=True)
+            for role in held
+        ]
+    )
+    BookingWorkforceRole.objects.bulk_create(
+        [BookingWorkforceRole(booking=b, role=role) for b, held in zip(bookings, roles, strict=True) for role in held]
+    )
+
+
+def _roles(index: int) -> list[str]:
+    """A delegate's roles in safeguarding (demo assumption): every other supervisor also makes referrals."""
+    role = ROLES[index % len(ROLES)]
+    return [role, WorkforceRole.REFERRER] if role == WorkforceRole.SUPERVISOR and index % 8 == 3 else [role]
 
 
 YEAR_2019_20 = (date(2019, 4, 1), date(2020, 3, 31))

@@ -16,6 +16,7 @@ from .models import (
     WorkforceHeadcount,
     WorkforceRole,
 )
+from .services import CALENDAR_FIELDS, course_cancelled, course_changed
 
 TIME_HINT = "24-hour clock, for example 09:30"
 
@@ -99,22 +100,23 @@ class CourseForm(forms.ModelForm):
 
     def save(self, commit=True):
         newly_cancelled = "status" in self.changed_data and self.cleaned_data["status"] == CourseStatus.CANCELLED
+        moved = self.instance.pk is not None and any(name in self.changed_data for name in CALENDAR_FIELDS)
         course = super().save(commit)
         if commit and newly_cancelled:
-            from .services import course_cancelled
-
             course_cancelled(course=course)
+        elif commit and moved and course.status == CourseStatus.SCHEDULED:
+            course_changed(course=course)
         return course
 
 
 class BookingForm(forms.Form):
     """What the delegate tells the coordinator about themselves when booking."""
 
-    workforce_role = forms.ChoiceField(
-        label="Your role in safeguarding",
+    workforce_roles = forms.MultipleChoiceField(
+        label="Your roles in safeguarding",
         choices=WorkforceRole.choices,
-        widget=forms.RadioSelect,
-        help_text="The workforce development strategy asks these roles to train every year.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. The workforce development strategy asks these roles to train every year.",
     )
     job_title = forms.CharField(label="Job title", max_length=200)
     service = forms.CharField(
@@ -142,6 +144,7 @@ class BookingForm(forms.Form):
         )
         if delegate is not None and not self.is_bound:
             self.initial.setdefault("job_title", delegate.job_title)
+            self.initial.setdefault("workforce_roles", list(delegate.workforce_roles.values_list("role", flat=True)))
 
 
 class StaffBookingForm(BookingForm):
@@ -149,7 +152,7 @@ class StaffBookingForm(BookingForm):
 
     delegate = forms.ModelChoiceField(label="Member of staff", queryset=None, empty_label="Choose a person")
 
-    field_order = ["delegate", "workforce_role", "job_title", "service", "manager"]
+    field_order = ["delegate", "workforce_roles", "job_title", "service", "manager"]
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +160,7 @@ class StaffBookingForm(BookingForm):
         self.fields["manager"].queryset = User.objects.filter(
             is_active=True, agency__in=people.values("agency")
         ).order_by("full_name")
-        self.fields["workforce_role"].label = "Their role in safeguarding"
+        self.fields["workforce_roles"].label = "Their roles in safeguarding"
         self.fields["job_title"].label = "Their job title"
         self.fields["manager"].label = "Their line manager"
         self.fields[
@@ -305,3 +308,7 @@ class YearForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["year"]
         return self.fields["year"].queryset.first()
+
+
+class ConfirmCancellationForm(forms.Form):
+    """Cancelling asks "Are you sure?": the page says what it will cost, the button does it."""

@@ -27,7 +27,7 @@ def own_training(request, *, today):
         course = booking.course
         lines.append(Line(f"Your next course: {course.module}, {course.date:%-d %B %Y}", booking.get_absolute_url()))
     elif practitioner:
-        query = urlencode({"status": "scheduled", "date_from": today.isoformat(), "sort": "date"})
+        query = urlencode({"status": "scheduled", "date_from": today.isoformat()})
         lines.append(Line("You have no course booked: find a course", f"{reverse('training:course-list')}?{query}"))
     to_give = {"mine": "yes", "evaluation": "to_give"}
     waiting = {"mine": "yes", "status": BookingStatus.WAITING_LIST, "when": "upcoming"}

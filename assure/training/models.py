@@ -107,6 +107,9 @@ class Course(AuditedModel):
     )
     status = models.CharField(max_length=20, choices=CourseStatus.choices, default=CourseStatus.SCHEDULED)
     cancellation_reason = models.CharField(max_length=300, blank=True)
+    # Calendar files sent for the course carry this: raised whenever its date, times or place change, so a calendar
+    # replaces the event it already holds.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-date", "start_time"]
@@ -143,6 +146,22 @@ class Course(AuditedModel):
     def is_open_for_booking(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status == CourseStatus.SCHEDULED and today <= self.booking_deadline
+
+    def availability(self, today: date | None = None, *, places_taken: int | None = None) -> tuple[str, str]:
+        """The course's tag in words and its colour, derived (never stored): "12 places left", "Full — join the
+        waiting list", "Booking closed", "Delivered" or "Cancelled". ``places_taken`` saves a query when a list
+        counted it."""
+        today = today or timezone.localdate()
+        if self.status == CourseStatus.CANCELLED:
+            return "Cancelled", "red"
+        if self.date < today:
+            return "Delivered", "grey"
+        if today > self.booking_deadline:
+            return "Booking closed", "orange"
+        left = max(self.capacity - (self.places_taken() if places_taken is None else places_taken), 0)
+        if left == 0:
+            return "Full — join the waiting list", "yellow"
+        return f"{left} place{'s' if left != 1 else ''} left", "green"
 
 
 class WorkforceRole(models.TextChoices):
@@ -208,9 +227,6 @@ class Booking(AuditedModel):
         help_text="Within a large agency, for example Children's social care: reports show large agencies by service.",
     )
     job_title = models.CharField(max_length=200, blank=True)
-    workforce_role = models.CharField(
-        "role in safeguarding", max_length=20, choices=WorkforceRole.choices, default=WorkforceRole.OTHER
-    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -235,6 +251,7 @@ class Booking(AuditedModel):
     waiver_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["booked_at", "pk"]
@@ -288,6 +305,46 @@ class Booking(AuditedModel):
     def cancelling_now_is_late(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return working_days_between(today, self.course.date) < self.course.late_cancellation_working_days
+
+    @property
+    def workforce_role_labels(self) -> list[str]:
+        return [role.get_role_display() for role in self.workforce_roles.all()]
+
+
+class PersonWorkforceRole(AuditedModel):
+    """One of a person's roles in safeguarding: a person can hold several, and each booking copies them."""
+
+    permission_area = Area.TRAINING
+    owner_path = "person"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workforce_roles")
+    role = models.CharField(max_length=20, choices=WorkforceRole.choices)
+
+    class Meta:
+        ordering = ["person", "role"]
+        verbose_name = "person's workforce role"
+        constraints = [models.UniqueConstraint(fields=["person", "role"], name="one_of_each_workforce_role")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_role_display()}"
+
+
+class BookingWorkforceRole(AuditedModel):
+    """A role the delegate held when they booked: reports count the delegate once under each."""
+
+    permission_area = Area.TRAINING
+    owner_path = "booking__delegate"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="workforce_roles")
+    role = models.CharField(max_length=20, choices=WorkforceRole.choices)
+
+    class Meta:
+        ordering = ["booking", "role"]
+        verbose_name = "booking's workforce role"
+        constraints = [models.UniqueConstraint(fields=["booking", "role"], name="one_of_each_role_per_booking")]
+
+    def __str__(self):
+        return f"{self.booking}: {self.get_role_display()}"
 
 
 class AgencyTrainingProfile(AuditedModel):

@@ -16,6 +16,7 @@ from assure.core.downloads import About, Percent, requested_format, table_downlo
 from assure.core.forms import DateField
 from assure.core.models import Partnership, Priority, ReportingYear
 from assure.core.pages import form_page
+from assure.core.pdf import pdf_download
 from assure.core.periods import quarter
 from assure.core.permissions import (
     Action,
@@ -29,7 +30,6 @@ from assure.core.permissions import (
 from . import selectors, services
 from .forms import ChargeRuleForm, YearForm
 from .models import ChargeRule, EvaluationResponse, Module
-from .pdf import pdf_download
 from .views import coordinator_required, is_coordinator
 
 # Training reports and charging cover every agency: for the business unit, analysts and scrutineers.
@@ -176,7 +176,15 @@ def workforce_report(request):
             title="Workforce strategy compliance",
             year=year,
         )
-    context = {"form": form, "year": year, "rows": rows, "minimum_hours": selectors.STRATEGY_MINIMUM_HOURS}
+    by_role, people = selectors.trained_by_role(partnership, year=year)
+    context = {
+        "form": form,
+        "year": year,
+        "rows": rows,
+        "minimum_hours": selectors.STRATEGY_MINIMUM_HOURS,
+        "by_role": by_role,
+        "people": people,
+    }
     return render(request, "training/report_workforce.html", context)
 
 

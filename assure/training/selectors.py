@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from .models import (
     Attendance,
     Booking,
     BookingStatus,
+    BookingWorkforceRole,
     Course,
     CourseStatus,
     EvaluationLink,
@@ -217,9 +218,10 @@ def workforce_compliance(partnership, *, year) -> list[Compliance]:
     """Per agency: staff in strategy roles who attended at least one module and 3 hours in the year, against headcount."""
     period = year.period
     hours_by_person: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    in_strategy = BookingWorkforceRole.objects.filter(booking=OuterRef("pk"), role__in=WorkforceRole.in_strategy())
     for agency_id, delegate_id, hours in (
         attended(partnership, period)
-        .filter(workforce_role__in=WorkforceRole.in_strategy())
+        .filter(Exists(in_strategy))
         .values_list("agency_id", "delegate_id", "course__module__hours")
     ):
         hours_by_person[agency_id, delegate_id] += hours
@@ -230,6 +232,28 @@ def workforce_compliance(partnership, *, year) -> list[Compliance]:
         trained = sum(1 for hours in own if hours >= STRATEGY_MINIMUM_HOURS)
         rows.append(Compliance(agency, headcounts.get(agency.pk), trained, sum(own, Decimal(0))))
     return rows
+
+
+@dataclass
+class RoleCount:
+    role: str
+    label: str
+    people: int
+
+
+def trained_by_role(partnership, *, year) -> tuple[list[RoleCount], int]:
+    """People who attended a course in the year under each role their bookings gave, and the people in all.
+
+    A person with several roles counts once under each, and once in the total.
+    """
+    pairs = set(
+        attended(partnership, year.period)
+        .filter(workforce_roles__isnull=False)
+        .values_list("delegate_id", "workforce_roles__role")
+    )
+    counts = Counter(role for _, role in pairs)
+    rows = [RoleCount(value, label, counts[value]) for value, label in WorkforceRole.choices]
+    return rows, trained_count(partnership, year.period)
 
 
 @dataclass
@@ -525,3 +549,17 @@ def topic_delivery(partnership, *, title_words: str, period: Period) -> TopicDel
     )
     attended_places = Booking.objects.filter(course__in=held, attendance=Attendance.ATTENDED).count()
     return TopicDelivery([str(module) for module in modules], held.count(), attended_places)
+
+
+def with_places_taken(courses):
+    """Courses annotated with ``taken``: the places held (booked, or awaiting approval)."""
+    return courses.annotate(taken=Count("bookings", filter=Q(bookings__status__in=BookingStatus.holding_a_place())))
+
+
+def upcoming_first(courses, today: date):
+    """Courses from today on, soonest first, then earlier ones, latest first."""
+    return courses.annotate(
+        is_past=Case(When(date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        upcoming_on=Case(When(date__gte=today, then=F("date"))),
+        past_on=Case(When(date__lt=today, then=F("date"))),
+    ).order_by("is_past", "upcoming_on", "-past_on", "start_time", "pk")

@@ -13,17 +13,21 @@ from django.utils import timezone
 
 from assure.core.notify import email_body, notify
 from assure.core.periods import Period, add_months
+from assure.core.workdays import add_working_days
 
+from .calendar import CANCEL, calendar_attachment
 from .models import (
     AgencyTrainingProfile,
     Attendance,
     Booking,
     BookingStatus,
+    BookingWorkforceRole,
     ChargeRule,
     Course,
     CourseStatus,
     EvaluationLink,
     EvaluationResponse,
+    PersonWorkforceRole,
     Stage,
     WaiverStatus,
     WorkforceRole,
@@ -65,12 +69,27 @@ def _locked(course: Course) -> Course:
     return Course.objects.select_for_update().get(pk=course.pk)
 
 
+def workforce_roles_set(*, person, roles) -> list[str]:
+    """The person's roles in safeguarding are now ``roles`` (several may apply); returns them in order."""
+    roles = sorted(set(roles))
+    unknown = [role for role in roles if role not in WorkforceRole.values]
+    if unknown:
+        raise BookingRefused(f"Choose roles in safeguarding from the list; {', '.join(unknown)} is not one.")
+    with transaction.atomic():
+        person.workforce_roles.exclude(role__in=roles).delete()
+        held = set(person.workforce_roles.values_list("role", flat=True))
+        PersonWorkforceRole.objects.bulk_create(
+            [PersonWorkforceRole(person=person, role=role) for role in roles if role not in held]
+        )
+    return roles
+
+
 def course_book(
     *,
     course: Course,
     delegate,
     booked_by,
-    workforce_role: str = WorkforceRole.OTHER,
+    workforce_roles=(),
     job_title: str = "",
     service: str = "",
     manager=None,
@@ -79,7 +98,9 @@ def course_book(
 ) -> Booking:
     """Book ``delegate`` a place on ``course``, or a waiting-list position when asked and it is full.
 
-    A delegate who gets a place is emailed the pre-course self-rating, the first of the three evaluation stages.
+    ``workforce_roles`` become the delegate's roles in safeguarding; the booking copies the delegate's roles as
+    they are when it is made. The first email after booking is the confirmation, with a calendar file for a place;
+    the pre-course self-rating comes with the reminder two working days before the course.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -110,7 +131,6 @@ def course_book(
             agency=delegate.agency,
             job_title=job_title or delegate.job_title,
             service=service,
-            workforce_role=workforce_role,
             manager=manager,
             status=status,
             booked_by=booked_by,
@@ -122,9 +142,76 @@ def course_book(
                 f"Choose a line manager who can sign in, from {delegate.agency}, other than {delegate} themselves."
             )
         booking.save()
-        if booking.holds_a_place:
-            evaluation_link_send(booking=booking, stage=Stage.PRE)
+        if workforce_roles:
+            workforce_roles_set(person=delegate, roles=workforce_roles)
+        held = list(delegate.workforce_roles.values_list("role", flat=True)) or [WorkforceRole.OTHER]
+        BookingWorkforceRole.objects.bulk_create([BookingWorkforceRole(booking=booking, role=role) for role in held])
+        booking_confirm(booking=booking)
         return booking
+
+
+@dataclass(frozen=True)
+class Charges:
+    """What an agency pays for a place on a module's course: the place, an empty place, a late cancellation."""
+
+    place: Decimal
+    did_not_attend: Decimal
+    late_cancellation: Decimal
+    contributing: bool
+
+    @property
+    def free(self) -> bool:
+        return not (self.place or self.did_not_attend or self.late_cancellation)
+
+
+def charges_for(*, agency, module) -> Charges:
+    """The charging policy for ``agency``'s staff on ``module``'s courses (nothing, where no rule applies)."""
+    rule = charge_rule_for(agency=agency, module=module)
+    contributing = agency_type(agency) == ChargeRule.AgencyType.CONTRIBUTING
+    if rule is None:
+        return Charges(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), contributing)
+    return Charges(rule.place_fee, rule.non_attendance_fee, rule.late_cancellation_fee, contributing)
+
+
+def cancellation_charge(booking: Booking, today: date | None = None) -> Decimal | None:
+    """What cancelling the booking now would cost its agency: the late-cancellation fee inside the cut-off, else
+    None. A waiting-list place, a cancelled course or a waived fee costs nothing."""
+    if not booking.holds_a_place or booking.course.status == CourseStatus.CANCELLED:
+        return None
+    if booking.waiver_status == WaiverStatus.APPROVED or not booking.cancelling_now_is_late(today):
+        return None
+    fee = charges_for(agency=booking.agency, module=booking.course.module).late_cancellation
+    return fee if fee > 0 else None
+
+
+def booking_confirm(*, booking: Booking) -> None:
+    """Email the delegate what they have: a place (with its calendar file), a place held for approval, or a
+    waiting-list position; with the date, time, venue and the terms for cancelling."""
+    course = booking.course
+    notify(
+        to=[booking.delegate],
+        subject=f"{_confirmation_subject(booking)}: {course.module}, {course.date:%-d %B %Y}",
+        body=email_body("training/emails/booking_confirmed.txt", _email_context(booking)),
+        path=booking.get_absolute_url(),
+        attachments=(calendar_attachment(booking),) if booking.status == BookingStatus.BOOKED else (),
+    )
+
+
+def _confirmation_subject(booking: Booking) -> str:
+    return {
+        BookingStatus.BOOKED: "Place booked",
+        BookingStatus.AWAITING_APPROVAL: "Place held for approval",
+        BookingStatus.WAITING_LIST: "On the waiting list",
+    }[booking.status]
+
+
+def _email_context(booking: Booking) -> dict:
+    return {
+        "booking": booking,
+        "course": booking.course,
+        "charges": charges_for(agency=booking.agency, module=booking.course.module),
+        "position": booking.waiting_list_position(),
+    }
 
 
 def _promote_waiting_list(course: Course) -> list[Booking]:
@@ -143,10 +230,9 @@ def _promote_waiting_list(course: Course) -> list[Booking]:
         notify(
             to=[booking.delegate],
             subject=f"You have a place: {booking.course.module}",
-            body=email_body(
-                "training/emails/place_offered.txt", {"course": booking.course, "status": booking.get_status_display()}
-            ),
-            path=reverse("training:my-training"),
+            body=email_body("training/emails/place_offered.txt", _email_context(booking)),
+            path=booking.get_absolute_url(),
+            attachments=(calendar_attachment(booking),) if booking.status == BookingStatus.BOOKED else (),
         )
     return promoted
 
@@ -163,27 +249,65 @@ def booking_cancel(*, booking: Booking, by, today: date | None = None) -> Bookin
             raise BookingRefused("Attendance is already recorded for this booking, so it cannot be cancelled.")
         if today > course.date:
             raise BookingRefused("The course has taken place: ask the coordinator to record attendance instead.")
-        held_a_place = booking.holds_a_place
+        held_a_place, confirmed = booking.holds_a_place, booking.status == BookingStatus.BOOKED
+        charge = cancellation_charge(booking, today)
         if held_a_place and course.status == CourseStatus.SCHEDULED and booking.cancelling_now_is_late(today):
             booking.attendance = Attendance.CANCELLED_LATE
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save()
+        notify(
+            to=[booking.delegate],
+            subject=f"Booking cancelled: {course.module}, {course.date:%-d %B %Y}",
+            body=email_body(
+                "training/emails/booking_cancelled.txt",
+                {"course": course, "charge": charge, "agency": booking.agency, "was_waiting": not held_a_place},
+            ),
+            path=reverse("training:my-training"),
+            attachments=(calendar_attachment(booking, method=CANCEL),) if confirmed else (),
+        )
         if held_a_place:
             _promote_waiting_list(course)
         return booking
 
 
 def course_cancelled(*, course: Course) -> int:
-    """Tell everyone with a place or a waiting-list position that the course is cancelled (no fees are due)."""
+    """Tell everyone with a place or a waiting-list position that the course is cancelled (no fees are due); a
+    confirmed place's calendar event is cancelled too."""
     bookings = course.bookings.filter(status__in=[*BookingStatus.holding_a_place(), BookingStatus.WAITING_LIST])
-    for booking in bookings.select_related("delegate"):
+    for booking in bookings.select_related("delegate", "course__module"):
         notify(
             to=[booking.delegate],
             subject=f"Cancelled: {course.module}, {course.date:%-d %B %Y}",
             body=email_body("training/emails/course_cancelled.txt", {"course": course}),
             path=reverse("training:my-training"),
+            attachments=(calendar_attachment(booking, method=CANCEL),)
+            if booking.status == BookingStatus.BOOKED
+            else (),
         )
+    return len(bookings)
+
+
+# A change to any of these moves the event in people's calendars.
+CALENDAR_FIELDS = ("date", "start_time", "end_time", "venue", "online_link")
+
+
+def course_changed(*, course: Course) -> int:
+    """The course's date, times or place changed: raise its calendar sequence and send everyone with a confirmed
+    place the updated event. Returns how many were told."""
+    with transaction.atomic():
+        course = _locked(course)
+        course.calendar_sequence += 1
+        course.save()
+        bookings = list(course.bookings.filter(status=BookingStatus.BOOKED).select_related("delegate", "agency"))
+        for booking in bookings:
+            notify(
+                to=[booking.delegate],
+                subject=f"Changed: {course.module}, now {course.date:%-d %B %Y}",
+                body=email_body("training/emails/course_changed.txt", _email_context(booking)),
+                path=booking.get_absolute_url(),
+                attachments=(calendar_attachment(booking),),
+            )
     return len(bookings)
 
 
@@ -197,7 +321,15 @@ def booking_decide(*, booking: Booking, approve: bool, by) -> Booking:
         booking.status = BookingStatus.BOOKED if approve else BookingStatus.DECLINED
         booking.approved_by = by
         booking.save()
-        if not approve:
+        if approve:
+            booking_confirm(booking=booking)
+        else:
+            notify(
+                to=[booking.delegate],
+                subject=f"Booking not approved: {course.module}, {course.date:%-d %B %Y}",
+                body=f"{booking.agency} did not approve your place on {course}. Ask your safeguarding lead why.",
+                path=reverse("training:my-training"),
+            )
             _promote_waiting_list(course)
         return booking
 
@@ -402,6 +534,41 @@ def evaluation_submit(*, link: EvaluationLink, knowledge: int, skills: int, conf
         link.used_at = timezone.now()
         link.save()
         return response
+
+
+# Delegates are reminded this many working days before their course (or on the next run, if they booked later).
+REMINDER_WORKING_DAYS = 2
+
+
+def course_reminders_send(*, today: date | None = None) -> int:
+    """Remind each delegate with a confirmed place two working days before the course, with the pre-course
+    self-rating (the first of the three evaluations). Safe to run daily: nobody is reminded twice."""
+    today = today or timezone.localdate()
+    horizon = add_working_days(today, REMINDER_WORKING_DAYS)
+    bookings = Booking.objects.filter(
+        status=BookingStatus.BOOKED,
+        reminded_on__isnull=True,
+        course__status=CourseStatus.SCHEDULED,
+        course__date__gt=today,
+        course__date__lte=horizon,
+    ).select_related("course__module__partnership", "delegate", "agency")
+    reminded = 0
+    for booking in bookings:
+        with transaction.atomic():
+            notify(
+                to=[booking.delegate],
+                subject=f"Reminder: {booking.course.module}, {booking.course.date:%A %-d %B}",
+                body=email_body("training/emails/course_reminder.txt", _email_context(booking)),
+                path=booking.get_absolute_url(),
+                attachments=(calendar_attachment(booking),),
+            )
+            stages = set(booking.evaluation_links.values_list("stage", flat=True))
+            if Stage.PRE not in stages and not booking.evaluations.filter(stage=Stage.PRE).exists():
+                evaluation_link_send(booking=booking, stage=Stage.PRE)
+            booking.reminded_on = today
+            booking.save()
+            reminded += 1
+    return reminded
 
 
 def follow_ups_due(today: date) -> list[tuple[Booking, str]]:

@@ -5,9 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assure.core.downloads import file_download
 from assure.core.middleware import public
 from assure.core.models import Agency, Partnership, User
-from assure.core.pages import form_page, list_page
+from assure.core.pages import form_page, list_page, service_form_page
+from assure.core.pdf import pdf_download
 from assure.core.permissions import (
     Action,
     Area,
@@ -18,6 +20,7 @@ from assure.core.permissions import (
     get_agency_or_404,
     get_scoped_object_or_404,
     is_partnership_wide,
+    leads_agencies_only,
     may,
     permission_required,
     scoped,
@@ -25,10 +28,12 @@ from assure.core.permissions import (
 from assure.core.tables import Column, Table
 
 from . import selectors, services
+from .calendar import booking_calendar as booking_calendar_file
 from .filters import BookingFilter, CourseFilter
 from .forms import (
     AgencyTrainingProfileForm,
     BookingForm,
+    ConfirmCancellationForm,
     CourseForm,
     EvaluationForm,
     ModuleForm,
@@ -39,15 +44,16 @@ from .forms import (
 )
 from .models import (
     AgencyTrainingProfile,
+    Attendance,
     Booking,
     BookingStatus,
     Course,
+    CourseStatus,
     Module,
     Stage,
     WaiverStatus,
     WorkforceHeadcount,
 )
-from .pdf import pdf_download
 
 
 def is_coordinator(user) -> bool:
@@ -89,14 +95,17 @@ def programme(request):
 def module_detail(request, pk):
     module = get_object_or_404(Module, pk=pk, partnership=Partnership.current())
     today = timezone.localdate()
+    upcoming = selectors.with_places_taken(module.courses.filter(date__gte=today)).order_by("date", "start_time")
     return render(
         request,
         "training/module_detail.html",
         {
             "module": module,
-            "upcoming": module.courses.filter(date__gte=today).order_by("date"),
+            "upcoming": [(course, course.availability(today, places_taken=course.taken)) for course in upcoming],
             "past_count": module.courses.filter(date__lt=today).count(),
             "can_edit": is_coordinator(request.user),
+            "can_book": can(request.user, Area.TRAINING, Action.EDIT),
+            "today": today,
         },
     )
 
@@ -130,20 +139,28 @@ def module_edit(request, pk):
 
 @permission_required(Area.TRAINING)
 def course_list(request):
+    today = timezone.localdate()
+    # Unless a column is chosen: upcoming courses first, soonest first, then past ones, latest first.
+    courses = selectors.upcoming_first(
+        selectors.with_places_taken(Course.objects.filter(module__partnership=Partnership.current())), today
+    ).select_related("module")
     table = Table(
         request,
-        Course.objects.filter(module__partnership=Partnership.current()).select_related("module"),
+        courses,
         [
             Column("Date", lambda c: c.date, sort="date", link=True),
             Column("Module", lambda c: f"{c.module.code}: {c.module.title}", sort="module__code"),
             Column("Where", lambda c: c.venue or "Online"),
-            Column("Status", lambda c: c.get_status_display(), sort="status"),
+            Column(
+                "Booking",
+                lambda c: c.availability(today, places_taken=c.taken)[0],
+                tag=lambda c: c.availability(today, places_taken=c.taken)[1],
+            ),
             Column("Places", lambda c: c.capacity, sort="capacity", numeric=True),
         ],
         name="training-courses",
         search_fields=["module__title", "module__code", "venue", "trainer", "edition"],
         filterset_class=CourseFilter,
-        default_sort="-date",
     )
     return list_page(request, table, "training/course_list.html", Area.TRAINING, can_edit=is_coordinator(request.user))
 
@@ -159,6 +176,7 @@ def course_detail(request, pk):
         {
             "course": course,
             "places_left": course.places_left(),
+            "availability": course.availability(),
             "open": course.is_open_for_booking(),
             "own_booking": course.bookings.filter(delegate=request.user)
             .exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.DECLINED])
@@ -199,7 +217,7 @@ def course_edit(request, pk):
     )
 
 
-def _book(request, course, form, *, delegate, title):
+def _book(request, course, form, *, delegate, title, charges):
     """Book through the service; its refusals (full, closed, already booked) show as form errors and save nothing."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +225,7 @@ def _book(request, course, form, *, delegate, title):
                 course=course,
                 delegate=delegate or form.cleaned_data["delegate"],
                 booked_by=request.user,
-                workforce_role=form.cleaned_data["workforce_role"],
+                workforce_roles=form.cleaned_data["workforce_roles"],
                 job_title=form.cleaned_data["job_title"],
                 service=form.cleaned_data["service"],
                 manager=form.cleaned_data["manager"],
@@ -216,9 +234,17 @@ def _book(request, course, form, *, delegate, title):
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
         else:
+            if delegate:
+                return redirect("training:booking-confirmed", pk=booking.pk)
             messages.success(request, f"{booking.get_status_display()}: {booking.delegate} on {course}.")
-            return redirect("training:my-training" if delegate else course.get_absolute_url())
-    context = {"form": form, "course": course, "title": title, "full": course.places_left() == 0}
+            return redirect(course.get_absolute_url())
+    context = {
+        "form": form,
+        "course": course,
+        "title": title,
+        "full": course.places_left() == 0,
+        "charges": charges,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "training/course_book.html", context, status=status)
 
@@ -227,14 +253,52 @@ def _book(request, course, form, *, delegate, title):
 def course_book(request, pk):
     course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
     form = BookingForm(request.POST or None, delegate=request.user)
-    return _book(request, course, form, delegate=request.user, title="Book a place")
+    agency = request.user.agency
+    charges = [(agency, services.charges_for(agency=agency, module=course.module))] if agency else []
+    return _book(request, course, form, delegate=request.user, title="Book a place", charges=charges)
 
 
 @agency_lead_required
 def course_book_staff(request, pk):
     course = get_object_or_404(Course, pk=pk, module__partnership=Partnership.current())
     form = StaffBookingForm(request.POST or None, people=staff_bookable_by(request.user))
-    return _book(request, course, form, delegate=None, title="Book a member of staff")
+    # An agency's lead sees their own agency's terms; the coordinator has the whole policy on the charging page.
+    led = (
+        agencies_for(request.user, Area.TRAINING, Action.EDIT)
+        if leads_agencies_only(request.user, Area.TRAINING, Action.EDIT)
+        else Agency.objects.none()
+    )
+    charges = [(agency, services.charges_for(agency=agency, module=course.module)) for agency in led]
+    return _book(request, course, form, delegate=None, title="Book a member of staff", charges=charges)
+
+
+@permission_required(Area.TRAINING)
+def booking_confirmed(request, pk):
+    booking = get_scoped_object_or_404(Booking.objects.select_related("course__module", "agency"), request.user, pk=pk)
+    return render(
+        request,
+        "training/booking_confirmed.html",
+        {
+            "booking": booking,
+            "course": booking.course,
+            "charges": services.charges_for(agency=booking.agency, module=booking.course.module),
+        },
+    )
+
+
+@permission_required(Area.TRAINING)
+def booking_calendar(request, pk):
+    booking = get_scoped_object_or_404(Booking.objects.select_related("course__module"), request.user, pk=pk)
+    if booking.status != BookingStatus.BOOKED:
+        raise Http404("Only a confirmed place has a calendar event.")
+    return file_download(
+        request,
+        content=booking_calendar_file(booking).encode(),
+        filename=f"course-{booking.course.date:%Y-%m-%d}.ics",
+        content_type="text/calendar",
+        description=f"Calendar file for {booking}",
+        record=booking,
+    )
 
 
 @coordinator_required
@@ -243,31 +307,39 @@ def course_register(request, pk):
         Course.objects.select_related("module"), pk=pk, module__partnership=Partnership.current()
     )
     bookings = course.bookings.filter(status=BookingStatus.BOOKED).select_related("delegate", "agency")
-    form = RegisterForm(request.POST or None, bookings=bookings.order_by("delegate__full_name"))
+    # "Mark everyone as attended" sends the register with every person marked attended.
+    everyone = request.method == "POST" and "everyone" in request.POST
+    data = {f"booking_{pk}": Attendance.ATTENDED for pk in bookings.values_list("pk", flat=True)} if everyone else None
+    form = RegisterForm(data or request.POST or None, bookings=bookings.order_by("delegate__full_name"))
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(course=course, attendance=form.marks(), by=request.user)
         except services.BookingRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(
-                request, "Saved the register. Everyone who attended has been sent the post-course evaluation."
-            )
+            saved = f"Marked all {len(form.bookings)} people as attended." if everyone else "Saved the register."
+            messages.success(request, f"{saved} Everyone who attended has been sent the post-course evaluation.")
             return redirect(course.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "training/course_register.html", {"course": course, "form": form}, status=status)
+    context = {"course": course, "form": form, "before_the_day": course.date > timezone.localdate()}
+    return render(request, "training/course_register.html", context, status=status)
 
 
 @permission_required(Area.TRAINING)
 def my_training(request):
-    bookings = Booking.objects.filter(delegate=request.user).select_related("course__module").order_by("-course__date")
+    """Coming courses soonest first; cancelled places and courses apart; then earlier courses, latest first."""
+    bookings = Booking.objects.filter(delegate=request.user).select_related("course__module")
     today = timezone.localdate()
+    called_off = [BookingStatus.CANCELLED, BookingStatus.DECLINED]
+    cancelled = [b for b in bookings.order_by("-course__date") if b.status in called_off or b.course.is_cancelled]
+    live = bookings.exclude(status__in=called_off).exclude(course__status=CourseStatus.CANCELLED)
     return render(
         request,
         "training/my_training.html",
         {
-            "upcoming": [b for b in bookings if b.course.date >= today],
-            "past": [b for b in bookings if b.course.date < today],
+            "upcoming": live.filter(course__date__gte=today).order_by("course__date", "course__start_time"),
+            "cancelled": cancelled,
+            "past": live.filter(course__date__lt=today).order_by("-course__date"),
         },
     )
 
@@ -330,18 +402,36 @@ def booking_detail(request, pk):
     )
 
 
-@require_POST
 @permission_required(Area.TRAINING, Action.EDIT)
 def booking_cancel(request, pk):
-    booking = get_scoped_object_or_404(Booking.objects.all(), request.user, Action.EDIT, pk=pk)
-    try:
-        booking = services.booking_cancel(booking=booking, by=request.user)
-    except services.BookingRefused as refusal:
-        messages.error(request, refusal.message)
-        return redirect(booking.get_absolute_url())
+    """Are you sure? Cancelling a place (saying what it will cost), or leaving the waiting list."""
+    booking = get_scoped_object_or_404(
+        Booking.objects.select_related("course__module", "agency", "delegate"), request.user, Action.EDIT, pk=pk
+    )
+    waiting = booking.status == BookingStatus.WAITING_LIST
+    return service_form_page(
+        request,
+        ConfirmCancellationForm(request.POST if request.method == "POST" else None),
+        title="Leave the waiting list?" if waiting else "Are you sure you want to cancel this place?",
+        caption=f"{booking.course.module}, {booking.course.date:%-d %B %Y}",
+        run=lambda data: services.booking_cancel(booking=booking, by=request.user),
+        success_url=booking.get_absolute_url(),
+        success_message=lambda cancelled: _cancelled_message(cancelled, waiting),
+        back_url=booking.get_absolute_url(),
+        back_to="the booking",
+        template="training/booking_cancel.html",
+        booking=booking,
+        waiting=waiting,
+        charge=services.cancellation_charge(booking),
+        late=booking.holds_a_place and booking.cancelling_now_is_late(),
+    )
+
+
+def _cancelled_message(booking, waiting: bool) -> str:
+    if waiting:
+        return f"{booking.delegate} has left the waiting list for {booking.course}."
     late = " It was inside the cut-off, so it counts as a late cancellation." if booking.attendance else ""
-    messages.success(request, f"Cancelled {booking.delegate}'s place on {booking.course}.{late}")
-    return redirect(booking.get_absolute_url())
+    return f"Cancelled {booking.delegate}'s place on {booking.course}.{late}"
 
 
 @require_POST

@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from assure.actions.models import Action, SourceKind
 from assure.actions.services import action_create_from_source
@@ -26,7 +27,11 @@ def peer_review_recommendation(partnership):
 def test_other_apps_create_actions_linked_back_to_their_source(partnership, council):
     recommendation = peer_review_recommendation(partnership)
     created = action_create_from_source(
-        source=recommendation, text="Publish a dashboard.", agency=council, due_date=date(2021, 3, 31)
+        source=recommendation,
+        text="Publish a dashboard.",
+        agency=council,
+        due_date=date(2021, 3, 31),
+        today=date(2020, 3, 10),
     )
     assert created.source_kind == SourceKind.PEER_REVIEW
     assert created.source_label == str(recommendation)
@@ -40,7 +45,7 @@ def test_an_agency_lead_adds_actions_only_for_their_own_agency(client, make_pers
         "text": "Brief custody staff.",
         "source_kind": SourceKind.STRATEGIC_PLAN,
         "source_label": "Strategic plan",
-        "due_date": "31/03/2021",
+        "due_date": (timezone.localdate() + timedelta(days=90)).strftime("%d/%m/%Y"),
     }
     response = client.post(reverse("actions:action-create"), {**form, "agency": council.pk})
     assert response.status_code == 400

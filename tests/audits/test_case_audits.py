@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from assure.actions.models import Action, SourceKind
 from assure.audits.models import AuditedCase, CaseAuditProgramme, Grade, Recommendation
@@ -24,10 +27,15 @@ def test_a_case_is_known_only_by_a_pseudonymous_reference(admin_client, police):
 def test_a_recommendation_becomes_an_action_linked_back_to_it(admin_client, police):
     programme = builders.case_agency_audit(police).case.programme
     recommendation = Recommendation.objects.create(programme=programme, number=1, text="Review MASH representation.")
-    response = admin_client.post(
-        reverse("audits:recommendation-action-create", args=[recommendation.pk]),
-        {"text": "Review who sits in the MASH.", "agency": police.pk, "due_date": "31/03/2021"},
-    )
+    url = reverse("audits:recommendation-action-create", args=[recommendation.pk])
+    form = {"text": "Review who sits in the MASH.", "agency": police.pk}
+    # An action never starts overdue.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    refused = admin_client.post(url, {**form, "due_date": yesterday.strftime("%d/%m/%Y")})
+    assert refused.status_code == 400 and "an action cannot start overdue" in refused.content.decode()
+    assert not Action.objects.exists()
+    in_a_year = timezone.localdate() + timedelta(days=365)
+    response = admin_client.post(url, {**form, "due_date": in_a_year.strftime("%d/%m/%Y")})
     assert response.status_code == 302
     action = Action.objects.get()
     assert (action.source, action.source_kind, action.agency) == (recommendation, SourceKind.CASE_AUDIT, police)

@@ -49,12 +49,14 @@ def test_a_police_lead_sees_the_police_action_on_an_inspection_and_nothing_of_th
         agency=council,
         owner=council_owner,
         due_date=date(2020, 7, 17),
+        today=inspection.ended_on,
     )
     polices = services.recommendation_to_action(
         recommendation=recommendation,
         text="Agree police attendance at strategy meetings.",
         agency=police,
         due_date=date(2020, 9, 30),
+        today=inspection.ended_on,
     )
     client.force_login(make_person(Role.AGENCY_LEAD, police))
 

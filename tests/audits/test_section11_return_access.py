@@ -24,7 +24,9 @@ def test_an_agency_lead_cannot_open_or_edit_another_agencys_return(client, make_
         {"self_rating": Rating.GOOD, "narrative": "Not ours."},
     )
     assert response.status_code == 404
-    assert client.post(reverse("audits:section11-return-submit", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("audits:section11-return-check", args=[theirs.pk])).status_code == 404
+    submission = {"senior_leader_name": "A Chief", "senior_leader_job_title": "Chief officer", "approved": "on"}
+    assert client.post(reverse("audits:section11-return-check", args=[theirs.pk]), submission).status_code == 404
     answer.refresh_from_db()
     assert answer.self_rating == ""
 

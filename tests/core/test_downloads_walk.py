@@ -98,11 +98,15 @@ NOT_REACHED = {
     "performance:return-accept": "a POST from the return's page",
     "actions:action-closure-approve": "a POST from the action's page",
     "actions:action-closure-refuse": "a POST from the action's page",
+    "actions:action-close-as-resolved": "offered only for an action whose source no longer needs it; the demo's wait for moderation",
     "training:course-book": "a POST from the course page",
-    "training:booking-cancel": "a POST from the booking page",
+    "training:booking-cancel": "offered only for a booking of a course still to come; the demo's bookings are of past courses",
+    "training:booking-confirmed": "the confirmation after booking a place",
+    "training:booking-calendar": "offered only for a confirmed place on a course still to come; the demo has none",
     "training:evaluate": "a single-use link in an email",
     "training:impact-choose": "a POST from the impact report",
-    "audits:section11-return-submit": "a POST from the return's page",
+    "audits:section11-return-submitted": "the confirmation after submitting a return",
+    "audits:section11-answer-respond": "offered to the agency once moderation is complete; the walk reads as the business unit",
     "audits:section11-evidence-remove": "a POST from the answer's page",
     "audits:education-chase": "a POST from the audit's page",
     "training:booking-decide": "a POST from the booking's page",
@@ -218,8 +222,9 @@ EXPECTED_DOWNLOADS = {
     "governance:challenge-list",
 }
 
-# Columns that hold identifiers (a school's URN, a module's code "6") or raw uploaded values: text by design.
-TEXT_COLUMNS = {"URN", "Module", "Child Id", "Value", "Record", "Page", "Address"}
+# Columns that hold identifiers (a school's URN, a module's code "6", a standard's number "7.5") or raw uploaded
+# values: text by design.
+TEXT_COLUMNS = {"URN", "Module", "Standard", "Child Id", "Value", "Record", "Page", "Address"}
 LOOKS_NUMERIC = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 PAGES_PER_PATTERN = 2
 

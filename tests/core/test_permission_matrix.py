@@ -323,6 +323,7 @@ RECORDS = {
     "actions:action-closure-approve": "action",
     "actions:action-closure-refuse": "action",
     "actions:action-escalate": "action",
+    "actions:action-close-as-resolved": "action",
     "audits:case-agency-audit": "agency_audit",
     "audits:case-agency-audit-record": "agency_audit",
     "audits:case-audit-agency-assign": "case",
@@ -355,7 +356,11 @@ RECORDS = {
     "audits:section11-round": "round",
     "audits:section11-return": "section11_return",
     "audits:section11-return-reopen": "section11_return",
-    "audits:section11-return-submit": "section11_return",
+    "audits:section11-return-check": "section11_return",
+    "audits:section11-return-submitted": "section11_return",
+    "audits:section11-moderation": "section11_return",
+    "audits:section11-moderation-complete": "section11_return",
+    "audits:section11-answer-respond": "answer",
     "core:agency-detail": "police",
     "core:agency-edit": "police",
     "core:person-detail": "practitioner",
@@ -383,6 +388,8 @@ RECORDS = {
     "training:agency-profile-edit": "police",
     "training:booking-detail": "booking",
     "training:booking-cancel": "booking",
+    "training:booking-confirmed": "booking",
+    "training:booking-calendar": "booking",
     "training:booking-decide": "booking",
     "training:certificate": "booking",
     "training:certificate-pdf": "booking",
@@ -505,6 +512,7 @@ ADDRESSES = {
         w.section11_return,
     ),
     "audits:section11-rating-change": lambda w: ([w.progress_update.pk, w.answer.pk], w.answer),
+    "audits:section11-return-download": lambda w: ([w.section11_return.pk, "xlsx"], w.section11_return),
     "training:headcount-edit": lambda w: ([w.police.pk, w.headcount.pk], w.police),
     "training:headcount-create": lambda w: ([w.police.pk], w.police),
     "training:invoice": lambda w: ([w.police.pk, 2019, 1, "csv"], w.police),
@@ -530,7 +538,7 @@ ADDRESSES = {
 
 
 # Steps inside a journey whose state the session keeps: opened on their own, they send the person back to its start.
-JOURNEY_STEPS = {"core:person-added", "core:role-check"}
+JOURNEY_STEPS = {"core:person-added", "core:role-check", "audits:section11-return-submitted"}
 
 
 def test_the_walk_knows_how_to_fill_every_address():

@@ -65,7 +65,7 @@ def book(make_person):
     def make(course, agency, **options):
         delegate = options.pop("delegate", None) or make_person(Role.PRACTITIONER, agency)
         return course_book(
-            course=course, delegate=delegate, booked_by=delegate, workforce_role=WorkforceRole.REFERRER, **options
+            course=course, delegate=delegate, booked_by=delegate, workforce_roles=[WorkforceRole.REFERRER], **options
         )
 
     return make

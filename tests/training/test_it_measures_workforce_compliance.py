@@ -11,7 +11,7 @@ DAY = date(2019, 10, 1)
 
 
 def _attended(course, person, role=WorkforceRole.REFERRER, attendance=Attendance.ATTENDED):
-    booking = course_book(course=course, delegate=person, booked_by=person, workforce_role=role, today=DAY)
+    booking = course_book(course=course, delegate=person, booked_by=person, workforce_roles=[role], today=DAY)
     booking.attendance = attendance
     booking.save()
 
@@ -35,7 +35,7 @@ def test_compliance_counts_staff_in_strategy_roles_with_three_hours_against_head
     _attended(three_hours, people[3], role=WorkforceRole.OTHER)  # not in a role the strategy covers
     _attended(three_hours, people[4], attendance=Attendance.DID_NOT_ATTEND)
     last = course_book(
-        course=last_year, delegate=people[5], booked_by=people[5], workforce_role="referrer", today=date(2019, 3, 1)
+        course=last_year, delegate=people[5], booked_by=people[5], workforce_roles=["referrer"], today=date(2019, 3, 1)
     )
     last.attendance = Attendance.ATTENDED  # trained in 2018-19, not this year
     last.save()

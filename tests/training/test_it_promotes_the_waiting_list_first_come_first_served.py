@@ -21,8 +21,10 @@ def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (BookingStatus.BOOKED, BookingStatus.WAITING_LIST)
-    assert [message.to for message in mail.outbox] == [[first.delegate.email]]
-    assert "You have a place" in mail.outbox[0].subject
+    told = {message.to[0]: message for message in mail.outbox}
+    assert sorted(told) == sorted([booked.delegate.email, first.delegate.email])
+    assert "You have a place" in told[first.delegate.email].subject
+    assert "Booking cancelled" in told[booked.delegate.email].subject
 
 
 def test_cancelling_a_waiting_list_position_frees_no_place(make_course, book, school):

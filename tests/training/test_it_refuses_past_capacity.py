@@ -35,7 +35,7 @@ def test_booking_past_capacity_on_the_page_shows_the_error_and_saves_nothing(
     before = (Booking.objects.count(), AuditEntry.objects.count())
     response = client.post(
         reverse("training:course-book", args=[course.pk]),
-        {"workforce_role": "referrer", "job_title": "Teacher"},
+        {"workforce_roles": ["referrer"], "job_title": "Teacher"},
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -51,7 +51,7 @@ def test_the_practitioner_joins_the_waiting_list_from_the_page(client, make_cour
     client.force_login(practitioner)
     response = client.post(
         reverse("training:course-book", args=[course.pk]),
-        {"workforce_role": "referrer", "job_title": "Teacher", "waiting_list": "yes"},
+        {"workforce_roles": ["referrer"], "job_title": "Teacher", "waiting_list": "yes"},
     )
     assert response.status_code == 302
     assert Booking.objects.get(delegate=practitioner).status == BookingStatus.WAITING_LIST

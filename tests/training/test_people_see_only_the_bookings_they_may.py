@@ -23,7 +23,7 @@ def test_an_agency_lead_books_their_own_staff_only(client, course, make_person, 
     page = client.get(reverse("training:course-book-staff", args=[course.pk]))
     assert set(page.context["form"].fields["delegate"].queryset) == {lead, officer}
 
-    form = {"workforce_role": "conference", "job_title": "Detective constable"}
+    form = {"workforce_roles": ["conference"], "job_title": "Detective constable"}
     refused = client.post(reverse("training:course-book-staff", args=[course.pk]), {**form, "delegate": teacher.pk})
     assert refused.status_code == 400
     assert not Booking.objects.exists()

@@ -13,7 +13,7 @@ from assure.training.services import BookingRefused, evaluation_link_issue, eval
 
 def _booking_form(manager):
     return {
-        "workforce_role": WorkforceRole.REFERRER,
+        "workforce_roles": [WorkforceRole.REFERRER],
         "job_title": "Teacher",
         "service": "",
         "manager": str(manager.pk) if manager else "",

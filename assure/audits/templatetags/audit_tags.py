@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..models import RATING_TAG_COLOURS, Rating
+from ..models import RATING_TAG_COLOURS, AnswerStatus, Rating
 from ..movement import LABELS
 
 register = template.Library()
@@ -25,3 +25,15 @@ def percent_of(numerator, denominator):
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key, ())
+
+
+# Statuses still needing the agency's work are tags; finished ones are plain text (GOV.UK task list).
+STATUS_TAGS = {AnswerStatus.NOT_STARTED: "blue", AnswerStatus.NEEDS_EVIDENCE: "yellow"}
+
+
+@register.filter
+def answer_status(status: AnswerStatus):
+    colour = STATUS_TAGS.get(status)
+    if colour:
+        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, status.label)
+    return status.label

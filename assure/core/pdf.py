@@ -1,4 +1,5 @@
-"""PDF documents (certificates, invoices) drawn by WeasyPrint from a template, sent through core.downloads."""
+"""PDF documents (certificates, invoices, a whole Section 11 return) drawn by WeasyPrint from a template, sent
+through core.downloads."""
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
