@@ -67,9 +67,10 @@ INSTALLED_APPS = [
     "assure.training",
     "assure.audits",
     "assure.actions",
-    "assure.reviews",
-    "assure.governance",
     "assure.lado",
+    "assure.reviews",
+    # Governance drafts judgements from every other capability's evidence, so its demo loads after theirs.
+    "assure.governance",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

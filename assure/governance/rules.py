@@ -9,18 +9,17 @@ The draft: assured if every rule that applies passes, not yet assured if none do
 cannot be assessed if no rule applies.
 """
 
-import importlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from assure.actions import selectors as actions
 from assure.audits import selectors as audits
 from assure.core import periods
+from assure.lado import selectors as lado_selectors
 from assure.performance import selectors as performance
 from assure.training import selectors as training
 
@@ -322,17 +321,8 @@ def _education_returns(rule, statement, day) -> RuleResult:
 
 def lado_confirmed_timeliness(partnership, start_year: int) -> tuple[int, int] | None:
     """(allegations concluded within 3 months, allegations concluded) in the year, from the LADO's confirmed
-    figures; None while the LADO capability is not installed or the year's figures are not confirmed.
-
-    Reads ``lado.selectors.confirmed_year_figures(partnership, start_year)``: plain data whose ``concluded`` is the
-    total concluded and ``concluded_within_3_months`` the cumulative count within 3 months (decisions.md section 6).
-    """
-    if not apps.is_installed("assure.lado"):
-        return None
-    figures = importlib.import_module("assure.lado.selectors").confirmed_year_figures(partnership, start_year)
-    if not figures:
-        return None
-    return figures["concluded_within_3_months"], figures["concluded"]
+    figures (decisions.md section 6); None while the year's figures are not confirmed."""
+    return lado_selectors.confirmed_timeliness(partnership, start_year)
 
 
 def _lado_timeliness(rule, statement, day) -> RuleResult:

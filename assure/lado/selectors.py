@@ -15,7 +15,7 @@ from assure.core.periods import reporting_year, reporting_year_start
 from assure.core.permissions import Action, Area, is_partnership_wide, scoped
 from assure.training.selectors import topic_delivery
 
-from .figures import YearFigures, figures_entered, figures_from_cases
+from .figures import BANDS, YearFigures, figures_entered, figures_from_cases
 from .models import Allegation, Consultation, EnteredYearFigures, TimescaleTarget, YearConfirmation
 from .report import Confirmed, LadoReport, build_report
 
@@ -134,6 +134,16 @@ def _confirmed(partnership, start_year: int) -> Confirmed | None:
 def confirmed_figures(partnership, start_year: int) -> YearFigures | None:
     confirmation = latest_confirmation(partnership, start_year)
     return YearFigures.from_json(confirmation.figures) if confirmation else None
+
+
+def confirmed_timeliness(partnership, start_year: int) -> tuple[int, int] | None:
+    """(allegations concluded within 3 months, allegations concluded) in the year, from the figures the LADO
+    confirmed; None while the year is not confirmed. Within 3 months is cumulative: the first two bands."""
+    figures = confirmed_figures(partnership, start_year)
+    if figures is None:
+        return None
+    within = sum(figures.bands.get(band.key, 0) for band in BANDS if band.months is not None and band.months <= 3)
+    return within, sum(figures.bands.values())
 
 
 def changed_since_confirmation(partnership, start_year: int) -> bool:

@@ -83,7 +83,7 @@ def test_a_declared_sentence_reads_as_people_say_it(partnership, make_person):
     builders.rate_all(section11_return, Rating.GOOD)
     pat = make_person(Role.AGENCY_LEAD, police, full_name="Pat Lead")
     with acting_as(pat):
-        audit_services.section11_return_submit(section11_return=section11_return, by=pat)
+        audit_services.section11_return_submit(section11_return=section11_return, by=pat, **builders.DECLARATION)
     submitted = Section11Return.objects.get(pk=section11_return.pk).history().filter(action="update").latest("pk")
     assert change_sentence(submitted) == "Pat Lead submitted West Midlands Police's Section 11 return 2021-22"
 
