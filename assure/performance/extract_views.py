@@ -141,6 +141,7 @@ def _source_rows(extract, in_use):
                 else "",
                 "change": _change_in_words(compared.get("records_in_use", 0), compared.get("records_new", 0)),
                 "new": not compared and in_use is not None,
+                "kinds": [(KIND_LABELS[kind], count) for kind, count in source.records_by_kind.items()],
             }
         )
     return rows
@@ -192,7 +193,6 @@ def extract_detail(request, pk):
         "job": extract.check_job,
         "can_edit": can(request.user, Area.CHILD_LEVEL, Action.EDIT),
         "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT),
-        "kind_labels": KIND_LABELS,
     }
     return render(request, "performance/extract_detail.html", context)
 
@@ -293,6 +293,18 @@ def data_version_go_back(request, pk):
     )
 
 
+@require_POST
+@permission_required(Area.CHILD_LEVEL, Action.EDIT)
+def data_version_recompute(request, pk):
+    """Work the figures of the data in use out again: after a reporting year is added or a population changes."""
+    version = get_scoped_object_or_404(DataVersion.objects.all(), request.user, Action.EDIT, pk=pk)
+    if version != DataVersion.in_use(version.partnership):
+        messages.error(request, "Only the data in use has its figures worked out again.")
+        return redirect("performance:extract-list")
+    job = services.indicator_run_start(data_version=version, started_by=request.user)
+    return redirect(job.get_absolute_url())
+
+
 @permission_required(Area.CHILD_LEVEL)
 def dfe_failures(request):
     """The DfE rules' failures in the data in use, or in one extract's files: by rule, child and field."""
@@ -391,8 +403,6 @@ def run_publish_confirm(request, pk):
                 "Published. Everyone now sees these figures; the business manager and the scrutineer were told.",
             )
             return redirect("performance:dashboard")
-    if problem:
-        form.add_error(None, problem)
     return render(
         request,
         "performance/publish_confirm.html",

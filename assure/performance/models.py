@@ -177,6 +177,7 @@ class ExtractSource(AuditedModel):
     first_date = models.DateField(null=True, blank=True)
     last_date = models.DateField(null=True, blank=True)
     records_by_year = models.JSONField(default=dict, help_text="Records per reporting year, by its start year.")
+    records_by_kind = models.JSONField(default=dict, help_text="Records per kind of event (referral, cpp…).")
     # Set during the check: how it compares with the same source in the data in use then.
     comparison = models.JSONField(default=dict)
     dfe_rules = models.JSONField(default=dict, help_text="What the DfE rules found, or why they could not look.")

@@ -293,6 +293,7 @@ def extract_check(*, extract: Extract, job: Job | None = None) -> Extract:
                     first_date=summary.first_date,
                     last_date=summary.last_date,
                     records_by_year=summary.records_by_year,
+                    records_by_kind=summary.records_by_kind,
                     comparison=comparison,
                     dfe_rules=dfe.get(str(key), {}).get("report", {}),
                 )
@@ -481,6 +482,7 @@ def extract_import(
     extract = extract_check(extract=extract)
     if not extract.rejection_reason:
         extract_use(extract=extract, by=uploaded_by, today=today)
+        extract.refresh_from_db()
     return extract
 
 

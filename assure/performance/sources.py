@@ -112,6 +112,7 @@ class Summary:
     first_date: date | None
     last_date: date | None
     records_by_year: dict[str, int]
+    records_by_kind: dict[str, int]
 
 
 def _event_kinds(result: ImportResult, key: SourceKey) -> list[str]:
@@ -154,6 +155,9 @@ def summarise(result: ImportResult, key: SourceKey) -> Summary:
         first_date=pc.min(dates).as_py() if len(dates) else None,
         last_date=pc.max(dates).as_py() if len(dates) else None,
         records_by_year=dict(sorted(by_year.items())),
+        records_by_kind={"child": records}
+        if key.group == "ssda903_header"
+        else {kind: result.tables[kind].num_rows for kind in _event_kinds(result, key)},
     )
 
 
@@ -166,16 +170,16 @@ def _in_words(count: int) -> str:
 
 
 def span_in_words(start: date, end: date) -> str:
-    """The time from ``start`` to ``end`` as people say it: "four years", "18 months", "one month"."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if months >= 24 and months % 12 == 0:
-        return f"{_in_words(months // 12)} years"
-    if months >= 12 and months % 12 == 0:
-        return "one year"
-    if months > 0:
-        return f"{_in_words(months)} month{'s' if months > 1 else ''}"
-    days = (end - start).days
-    return f"{_in_words(days)} day{'s' if days != 1 else ''}"
+    """The time from ``start`` to ``end`` as people say it: "four years", "three years and two months", "one day"."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    if months <= 0:
+        days = (end - start).days
+        return f"{_in_words(days)} day{'s' if days != 1 else ''}"
+    years, months = divmod(months, 12)
+    parts = [f"{_in_words(years)} year{'s' if years != 1 else ''}"] if years else []
+    if months:
+        parts.append(f"{_in_words(months)} month{'s' if months != 1 else ''}")
+    return " and ".join(parts)
 
 
 def _month(day: date) -> str:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("extracts/<int:pk>/discard/", extract_views.extract_discard, name="extract-discard"),
     path("extracts/<int:pk>/cancel/", extract_views.extract_cancel, name="extract-cancel"),
     path("data-versions/<int:pk>/go-back/", extract_views.data_version_go_back, name="data-version-go-back"),
+    path("data-versions/<int:pk>/recompute/", extract_views.data_version_recompute, name="data-version-recompute"),
     path("targets/", views.target_list, name="target-list"),
     path("targets/new/", views.target_edit, name="target-create"),
     path("targets/<int:pk>/", views.target_edit, name="target-edit"),

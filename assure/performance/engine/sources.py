@@ -72,7 +72,9 @@ def read_annex_a_lists(
                     read[CHILDREN_IN_NEED] = _children_in_need(con, part, pseudonymise)
                 else:
                     read[part.annex_list.number] = lists_to_events(con, [part], pseudonymise)
-            notes = [note for part in parts if not part.annex_list.used for note in lists_to_events(con, [part]).notes]
+            notes = [
+                note for part in parts if not part.annex_list.used for note in lists_to_events(con, [part], None).notes
+            ]
     for result in read.values():
         result.kind = "annex_a"
     return AnnexALists(lists=read, notes=notes)

@@ -217,6 +217,10 @@ class Migration(migrations.Migration):
                     "records_by_year",
                     models.JSONField(default=dict, help_text="Records per reporting year, by its start year."),
                 ),
+                (
+                    "records_by_kind",
+                    models.JSONField(default=dict, help_text="Records per kind of event (referral, cpp…)."),
+                ),
                 ("comparison", models.JSONField(default=dict)),
                 (
                     "dfe_rules",
