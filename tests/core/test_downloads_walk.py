@@ -43,6 +43,7 @@ NOT_REACHED = {
     "core:grant-requested": "the confirmation after asking for a role",
     "core:invitation": "a single-use link in an email",
     "core:email-change-confirm": "a single-use link in an email",
+    "core:job-detail": "reached by redirect after an upload and from an extract's page while it is checked; the demo's extract was loaded without a check",
     "core:job-status": "read by the job page's script, not linked",
     "core:job-retry": "a POST from a failed job's page; the demo's jobs succeed",
     "compartment:concern-detail": "the test compartment's pages: not linked from the demo",

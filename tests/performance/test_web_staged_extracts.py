@@ -3,9 +3,9 @@ upload holds (issue 10, decisions.md section 2)."""
 
 import pyarrow.parquet as pq
 import pytest
-from django_tasks_db.models import DBTaskResult
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assure.core.jobs import jobs_recover_stalled
 from assure.core.models import AuditEntry, Job
