@@ -290,6 +290,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The largest child-level extract an analyst may upload (a large authority's Annex A workbook).
 ASSURE_EXTRACT_MAX_BYTES = int(os.environ.get("ASSURE_EXTRACT_MAX_MB", "500")) * 1024 * 1024
+# An uploaded extract's files are deleted this many days after it stops being staged or in use (decisions.md).
+ASSURE_RAW_EXTRACT_DAYS = int(os.environ.get("ASSURE_RAW_EXTRACT_DAYS", "30"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

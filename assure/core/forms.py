@@ -26,6 +26,7 @@ _WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
+    "multiplefile": "govuk-file-upload",
 }
 
 
@@ -59,7 +60,7 @@ class GovukBoundField(BoundField):
 
     @property
     def _required_message(self) -> str:
-        if self.widget_type in ("clearablefile", "file"):
+        if self.widget_type in ("clearablefile", "file", "multiplefile"):
             return "Select a file"
         verb = "Select" if self.widget_type in ("radioselect", "select", "checkboxselectmultiple") else "Enter"
         return f"{verb} {self.label[0].lower()}{self.label[1:]}" if self.label else "Enter a value"

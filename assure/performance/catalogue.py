@@ -32,6 +32,25 @@ class Indicator:
     def is_count_of_children(self) -> bool:
         return self.unit == COUNT
 
+    @property
+    def event_kind(self) -> str:
+        """The kind of event the figure counts: events of that kind left out for their dates affect it."""
+        return next(kind for prefix, kind in _EVENT_KINDS if self.id.startswith(prefix))
+
+
+# The kind of event each indicator counts, by the start of its id (first match).
+_EVENT_KINDS = (
+    ("contacts", "contact"),
+    ("re_referrals", "referral"),
+    ("referral", "referral"),
+    ("early_help", "early_help"),
+    ("assessments", "assessment"),
+    ("s47", "s47"),
+    ("icpc", "s47"),
+    ("cpp", "cpp"),
+    ("cla", "care_period"),
+)
+
 
 _CATEGORY_TITLES = {
     "neglect": "neglect",
@@ -174,3 +193,18 @@ INDICATORS: dict[str, Indicator] = {indicator.id: indicator for indicator in _DE
 
 def in_area(area: str) -> list[Indicator]:
     return [indicator for indicator in _DEFINITIONS if indicator.area == area]
+
+
+# Which data-quality findings affect which figures (decisions.md, "Caveats"): suspected duplicates affect the
+# referral figures; events left out for their dates affect their own kind's indicators (``Indicator.event_kind``).
+SUSPECTED_DUPLICATES = "suspected_duplicate_referrals"
+LEFT_OUT_FOR_DATES = "excluded_by_kind"
+AFFECTED_BY_DUPLICATES = (
+    "referrals",
+    "referral_rate_per_10k",
+    "re_referrals_12m_pct",
+    "referrals_nfa_pct",
+    "referrals_to_assessment_or_s47_pct",
+)
+# A finding touching at least this share of a figure's base earns a caveat, even when the shown value stays.
+CAVEAT_SHARE = 0.005

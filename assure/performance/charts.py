@@ -78,3 +78,29 @@ def bar_chart(
         return buffer.getvalue()
     finally:
         pyplot.close(figure)
+
+
+def trend_chart(*, labels: list[str], values: list[float | None]) -> bytes:
+    """A small chart of a figure over the years, drawn beside it in a table; its text alternative gives the values.
+    A year with no figure (no data, or hidden as a small number) draws no bar."""
+    figure, axes = pyplot.subplots(figsize=(2.4, 1.2), dpi=100)
+    try:
+        positions = range(len(labels))
+        axes.bar(positions, [value or 0 for value in values], color=GOVUK_BLUE, width=0.6)
+        axes.set_xticks(list(positions), [label[2:] for label in labels], fontsize=8)
+        axes.tick_params(axis="y", labelsize=8)
+        axes.spines["left"].set_visible(False)
+        axes.set_yticks([])
+        for position, value in zip(positions, values, strict=True):
+            if value is not None:
+                text = f"{value:,.1f}" if not float(value).is_integer() else f"{value:,.0f}"
+                axes.annotate(
+                    text, (position, value), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8
+                )
+        axes.margins(y=0.3)
+        figure.tight_layout(pad=0.2)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
+    finally:
+        pyplot.close(figure)

@@ -14,28 +14,77 @@ from .models import AggregateDataset, AggregateReturn, IndicatorTarget
 from .services import ALLOWED_SUFFIXES
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ExtractFilesField(forms.FileField):
+    """One file or several chosen at once (the eight Annex A list CSVs)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            return super().clean(None, initial)
+        return [super(ExtractFilesField, self).clean(file, initial) for file in files]
+
+
 class ExtractUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Extract file",
-        help_text="An Annex A workbook (.xlsx) or a zip of its list CSVs, a CIN census XML file, or an SSDA903 episodes CSV. "
-        "Child identifiers are pseudonymised as the file is read.",
+    files = ExtractFilesField(
+        label="Extract files",
+        help_text="An Annex A workbook (.xlsx), a zip of its list CSVs, or the list CSVs themselves (choose them all "
+        "at once); a CIN census XML file; SSDA903 episodes and header CSVs. Child identifiers are pseudonymised as "
+        "the files are read. Nothing changes the figures until you have checked the extract and chosen to use it.",
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in ALLOWED_SUFFIXES:
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        for upload in uploads:
+            suffix = Path(upload.name).suffix.lower()
+            if suffix not in ALLOWED_SUFFIXES:
+                raise forms.ValidationError(
+                    f"{upload.name} is a {suffix or 'file with no extension'}; upload "
+                    + ", ".join(ALLOWED_SUFFIXES.values())
+                    + "."
+                )
+        size = sum(upload.size for upload in uploads)
+        if size > settings.ASSURE_EXTRACT_MAX_BYTES:
             raise forms.ValidationError(
-                f"{upload.name} is a {suffix or 'file with no extension'}; upload "
-                + ", ".join(ALLOWED_SUFFIXES.values())
-                + "."
+                f"The {'files are' if len(uploads) > 1 else 'file is'} {size / 1024**2:,.0f} MB; the most Assure "
+                f"accepts in one upload is {settings.ASSURE_EXTRACT_MAX_BYTES / 1024**2:,.0f} MB."
             )
-        if upload.size > settings.ASSURE_EXTRACT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024**2:,.0f} MB; the largest Assure accepts is "
-                f"{settings.ASSURE_EXTRACT_MAX_BYTES / 1024**2:,.0f} MB."
-            )
-        return upload
+        return uploads
+
+
+class UseExtractForm(forms.Form):
+    """ "Use this extract": carries the data in use the person saw, so a change since is refused."""
+
+    data_in_use = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class GoBackForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you going back to this version?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the data version's history, for example what was wrong with the later upload.",
+        error_messages={"required": "Enter why you are going back to this version"},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing these figures?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the publication's history and sent to the business manager and the scrutineer.",
+        error_messages={"required": "Enter why the figures are being withdrawn"},
+    )
+
+
+class PublishForm(forms.Form):
+    """The confirmation step's form: its token says the person saw the check page for this run."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class AggregateReturnStartForm(forms.Form):

@@ -8,8 +8,8 @@ from assure.core.navigation import PERFORMANCE
 from assure.core.permissions import Action, Area, can, leads_agencies_only, scoped
 
 from . import selectors
-from .filters import AggregateReturnFilter
-from .models import AggregateReturn, IndicatorRun
+from .filters import AggregateReturnFilter, ExtractFilter
+from .models import AggregateReturn, Extract
 
 
 def returns_to_submit(request, *, today):
@@ -36,30 +36,65 @@ def returns_to_check(request, *, today):
     ]
 
 
-def _when(run: IndicatorRun) -> str:
-    return date_format(timezone.localtime(run.started_at), "j F Y")
+def _on(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y")
+
+
+def extracts_to_check(request, *, today):
+    """For the analyst: extracts checked and waiting to be used or discarded, and working figures not published."""
+    partnership = Partnership.current()
+    waiting = ExtractFilter(
+        {"status": Extract.Status.READY}, queryset=scoped(Extract.objects.all(), request.user), request=request
+    ).qs.count()
+    lines = [
+        count_line(
+            waiting, "extract to check", "extracts to check", "performance:extract-list", status=Extract.Status.READY
+        )
+    ]
+    working = selectors.working_run(partnership)
+    publication = selectors.publication_in_force(partnership)
+    if working is not None and (publication is None or publication.run_id != working.pk):
+        last = f"last published {_on(publication.published_at)}" if publication else "nothing published yet"
+        lines.append(
+            Line(
+                f"Working figures computed on {_on(working.started_at)} are not published ({last})",
+                reverse("performance:run-publish", args=[working.pk]),
+            )
+        )
+    return lines
+
+
+def extracts_waiting(request, *, today):
+    """For the business manager, who does not see child-level data: how many uploads wait for the analyst."""
+    if can(request.user, Area.CHILD_LEVEL, Action.VIEW):
+        return []
+    waiting = selectors.extracts_awaiting_decision(Partnership.current()).count()
+    if not waiting:
+        return []
+    return [
+        Line(
+            f"{waiting:,} uploaded extract{'s' if waiting != 1 else ''} waiting for the analyst's check: the "
+            "figures in force stay until new ones are published",
+            reverse("performance:dashboard"),
+        )
+    ]
 
 
 def figures(request, *, today):
-    """The analyst's working figures not yet published; for everyone else, the figures in force."""
-    partnership = Partnership.current()
-    runs = IndicatorRun.objects.filter(data_version__partnership=partnership).select_related("data_version")
-    published = runs.filter(is_published=True).order_by("-started_at", "-pk").first()
-    dashboard = reverse("performance:dashboard")
-    if can(request.user, Area.CHILD_LEVEL, Action.EDIT):
-        working = runs.order_by("-started_at", "-pk").first()
-        if working and not working.is_published:
-            return [Line(f"Working figures computed on {_when(working)} are not yet published", dashboard)]
+    """For everyone but the analyst: the figures in force, and when they were published."""
+    if can(request.user, Area.CHILD_LEVEL, Action.VIEW):
         return []
-    if published is None:
+    publication = selectors.publication_in_force(Partnership.current())
+    dashboard = reverse("performance:dashboard")
+    if publication is None:
         return [Line("Figures in force: none published yet", dashboard)]
-    data_to = published.data_version.reference_date
-    to = f" from data to {date_format(data_to, 'j F Y')}" if data_to else ""
-    return [Line(f"Figures in force: computed on {_when(published)}{to}", dashboard)]
+    return [Line(f"Figures in force: published {_on(publication.published_at)}", dashboard)]
 
 
 ITEMS = [
     HomeItem(PERFORMANCE, Area.AGENCY_RETURNS, Action.EDIT, returns_to_submit),
     HomeItem(PERFORMANCE, Area.AGENCY_RETURNS, Action.APPROVE, returns_to_check),
+    HomeItem(PERFORMANCE, Area.CHILD_LEVEL, Action.EDIT, extracts_to_check),
+    HomeItem(PERFORMANCE, Area.PERFORMANCE, Action.APPROVE, extracts_waiting),
     HomeItem(PERFORMANCE, Area.PERFORMANCE, Action.VIEW, figures),
 ]

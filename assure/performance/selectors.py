@@ -1,20 +1,34 @@
 """Reads the dashboards, scorecards and reports share."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from assure.core import periods
-from assure.core.disclosure import SUPPRESSED, disclose
+from assure.core.disclosure import SUPPRESSED, disclose, disclose_count
 from assure.core.models import Agency, ReportingYear
 from assure.core.permissions import Action, Area, agencies_for, can, is_partnership_wide
 from assure.core.workdays import add_working_days
 
 from . import statistics
-from .catalogue import INDICATORS, PERCENT, RATE, Indicator
+from .catalogue import (
+    AFFECTED_BY_DUPLICATES,
+    CAVEAT_SHARE,
+    COUNT,
+    HIGHER,
+    INDICATORS,
+    LEFT_OUT_FOR_DATES,
+    LOWER,
+    PERCENT,
+    RATE,
+    SUSPECTED_DUPLICATES,
+    Indicator,
+)
 from .engine.indicators import round_half_up
 from .models import (
     AggregateDataset,
@@ -22,18 +36,63 @@ from .models import (
     AggregateReturn,
     AggregateValue,
     Benchmark,
+    DataQualityResult,
+    DataVersion,
+    Extract,
     IndicatorResult,
     IndicatorRun,
     IndicatorTarget,
+    Publication,
 )
+from .sources import FALL_WARNING, KIND_LABELS, SourceKey
 
 # A quarterly return is due from the day after its quarter ends and late after this many working days
 # (decisions.md section 4).
 RETURN_WORKING_DAYS = 20
 
 
-def latest_run(partnership) -> IndicatorRun | None:
-    return IndicatorRun.objects.filter(data_version__partnership=partnership).order_by("-started_at", "-pk").first()
+# Which figures: the run in force for everyone; working figures for the analyst ---------------------------------
+
+
+def publication_in_force(partnership) -> Publication | None:
+    """The latest publication not withdrawn: its run is the run in force (decisions.md, "The run in force")."""
+    return (
+        Publication.objects.filter(run__data_version__partnership=partnership, withdrawn_at__isnull=True)
+        .select_related("run__data_version", "published_by")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def run_in_force(partnership) -> IndicatorRun | None:
+    """The figures everyone but the analyst sees: those last published and not withdrawn."""
+    publication = publication_in_force(partnership)
+    return publication.run if publication else None
+
+
+def data_in_use(partnership) -> DataVersion | None:
+    return DataVersion.in_use(partnership)
+
+
+def working_run(partnership) -> IndicatorRun | None:
+    """The analyst's working figures: the latest run over the data in use."""
+    version = DataVersion.in_use(partnership)
+    return version.runs.order_by("-started_at", "-pk").first() if version else None
+
+
+def is_published(run: IndicatorRun | None) -> bool:
+    return run is not None and run.publications.filter(withdrawn_at__isnull=True).exists()
+
+
+def published_value(partnership, indicator_id: str, start_year: int) -> IndicatorResult | None:
+    """An indicator's figure for a reporting year in the run in force (None when nothing is published)."""
+    run = run_in_force(partnership)
+    return year_result(run, indicator_id, start_year) if run else None
+
+
+def extracts_awaiting_decision(partnership):
+    """Extracts checked and waiting for the analyst to use or discard them."""
+    return Extract.objects.filter(partnership=partnership).awaiting_decision()
 
 
 def available_years(run: IndicatorRun | None) -> list[int]:
@@ -258,13 +317,6 @@ def accepted_quarter_totals(*, partnership, dataset_code: str, start_year: int) 
 # For other apps: published figures (governance's evidence rules, the yearly report) ------------------------------
 
 
-def run_in_force(partnership) -> IndicatorRun | None:
-    """The run everyone but the analyst reads: the published run published last (decisions.md section 2). A run
-    does not record when it was published, so the latest computed of the published runs stands for it."""
-    runs = IndicatorRun.objects.filter(data_version__partnership=partnership, is_published=True)
-    return runs.order_by("-started_at", "-pk").first()
-
-
 def indicator_choices() -> list[tuple[str, str]]:
     """Every indicator, for a form that links one: (id, title), by title."""
     return sorted(((indicator.id, indicator.title) for indicator in INDICATORS.values()), key=lambda c: c[1])
@@ -366,3 +418,362 @@ def accepted_quarter_measures(*, partnership, dataset_code: str, start_year: int
         "quarters": dict(sorted(totals.items())),
         "url": f"{reverse('performance:return-list')}?{urlencode({'dataset': dataset.pk})}",
     }
+
+
+# What each figure means: how it compares, its trend and its caveats ---------------------------------------------
+
+
+def shown_value(indicator: Indicator, result: IndicatorResult | None) -> Decimal | None:
+    """The figure as the pages show it: a count, or a percentage or rate to one decimal place, half up."""
+    if result is None or result.value is None:
+        return None
+    if indicator.unit == PERCENT:
+        return round_half_up(result.numerator, result.denominator)
+    if indicator.unit == RATE:
+        return round_half_up(result.numerator, result.denominator, scale=10_000)
+    return Decimal(result.numerator)
+
+
+def _one_place(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class HowWeCompare:
+    """A figure against England and against its target, in words (decisions.md, "How we compare")."""
+
+    england: str = ""
+    target: str = ""
+    polarity: str = ""
+    # "better", "worse" or "" (similar, no polarity, or nothing to compare): the tag beside the words.
+    england_verdict: str = ""
+    target_verdict: str = ""
+
+    @property
+    def phrases(self) -> list[str]:
+        return [phrase for phrase in (self.england, self.target, self.polarity) if phrase]
+
+
+def _better_or_worse(indicator: Indicator, higher: bool) -> str:
+    if indicator.polarity == HIGHER:
+        return "better" if higher else "worse"
+    if indicator.polarity == LOWER:
+        return "worse" if higher else "better"
+    return ""
+
+
+def _difference(indicator: Indicator, difference: Decimal) -> str:
+    size = abs(difference)
+    if indicator.unit == PERCENT:
+        return f"{size:.1f} point{'' if size == 1 else 's'}"
+    if indicator.unit == RATE:
+        return f"{size:,.1f} per 10,000"
+    return f"{size:,.0f}"
+
+
+def how_we_compare(
+    indicator: Indicator,
+    result: IndicatorResult | None,
+    england: Benchmark | None,
+    target: IndicatorTarget | None,
+) -> HowWeCompare:
+    """The one place that decides how a figure compares.
+
+    Against England (rates and percentages only, never counts): "Higher (Lower) than England — better (worse)"
+    only outside the 99.8 % funnel limits, "Similar to England" inside. Against the target: the signed difference
+    in the figure's unit ("0.4 points below target"), better or worse by polarity. A figure whose polarity is
+    neither says "Higher is not better or worse".
+    """
+    value = shown_value(indicator, result)
+    if value is None:
+        return HowWeCompare()
+    england_words = england_verdict = ""
+    if england is not None and indicator.unit != COUNT:
+        compare = (
+            statistics.compare_percentage(value=result.value, denominator=result.denominator, england=england.value)
+            if indicator.unit == PERCENT
+            else statistics.compare_rate_per_10k(
+                value=result.value, population=result.denominator, england=england.value
+            )
+        )
+        if compare is not None:
+            if compare.within_998:
+                england_words = "Similar to England"
+            else:
+                higher = result.value > england.value
+                england_verdict = _better_or_worse(indicator, higher)
+                england_words = f"{'Higher' if higher else 'Lower'} than England" + (
+                    f" — {england_verdict}" if england_verdict else ""
+                )
+    target_words = target_verdict = ""
+    if target is not None:
+        difference = value - _one_place(target.target)
+        if difference == 0:
+            target_words = "On target"
+        else:
+            target_verdict = _better_or_worse(indicator, difference > 0)
+            target_words = f"{_difference(indicator, difference)} {'above' if difference > 0 else 'below'} target" + (
+                f" — {target_verdict}" if target_verdict else ""
+            )
+    polarity = (
+        "Higher is not better or worse"
+        if indicator.polarity not in (HIGHER, LOWER) and (england_words or target_words)
+        else ""
+    )
+    return HowWeCompare(england_words, target_words, polarity, england_verdict, target_verdict)
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """A data-quality finding beside the figure it affects, linking to it on the data-quality page."""
+
+    text: str
+    finding: str  # the finding's anchor on the data-quality page
+
+
+def year_quality(run: IndicatorRun, start_year: int) -> DataQualityResult | None:
+    return run.data_quality.filter(
+        period_kind=IndicatorResult.PeriodKind.YEAR, period_start=periods.reporting_year(start_year).start
+    ).first()
+
+
+def _base(indicator: Indicator, result: IndicatorResult) -> int:
+    """What a finding is measured against: a percentage's denominator, else the records counted."""
+    return (result.denominator or 0) if indicator.unit == PERCENT else result.numerator
+
+
+def _count_text(count: int, public: bool) -> str:
+    return SUPPRESSED if disclose_count(count, public=public).suppressed else f"{count:,}"
+
+
+def caveats_for(
+    indicator: Indicator, result: IndicatorResult | None, checks: dict | None, *, public: bool
+) -> list[Caveat]:
+    """The findings that affect a figure, by the catalogue's mapping: shown when the finding changes the shown
+    value or touches at least 0.5 % of the figure's base (decisions.md, "Caveats")."""
+    if result is None or result.value is None or not checks:
+        return []
+    found = []
+    duplicates = checks.get(SUSPECTED_DUPLICATES) or 0
+    if indicator.id in AFFECTED_BY_DUPLICATES and duplicates:
+        changes = False
+        if indicator.id == "re_referrals_12m_pct":
+            without = checks.get("re_referrals_12m_pct_without_suspected_duplicates") or {}
+            changes = round_half_up(without.get("numerator", 0), without.get("denominator", 0)) != shown_value(
+                indicator, result
+            )
+        if changes or duplicates >= CAVEAT_SHARE * max(_base(indicator, result), 1):
+            found.append(
+                Caveat(
+                    f"{_count_text(duplicates, public)} possible duplicate referral{'s' if duplicates != 1 else ''}"
+                    " — see data quality",
+                    "suspected-duplicate-referrals",
+                )
+            )
+    left_out = (checks.get(LEFT_OUT_FOR_DATES) or {}).get(indicator.event_kind, 0)
+    if left_out and left_out >= CAVEAT_SHARE * max(_base(indicator, result), 1):
+        kind = KIND_LABELS[indicator.event_kind].lower()
+        found.append(
+            Caveat(f"{_count_text(left_out, public)} {kind} left out for their dates — see data quality", "left-out")
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    """One reporting year's figure as shown ("No data" for a year the run does not cover)."""
+
+    start_year: int
+    label: str
+    result: IndicatorResult | None
+    shown: str
+
+
+def year_figures(run: IndicatorRun, indicator: Indicator, years: list[int], *, public: bool) -> list[YearFigure]:
+    """An indicator's figure for each of ``years`` from the same run, each hidden on its own when small."""
+    found = {
+        r.period_start.year: r
+        for r in run.results.filter(
+            indicator_id=indicator.id,
+            period_kind=IndicatorResult.PeriodKind.YEAR,
+            period_start__in=[periods.reporting_year(y).start for y in years],
+        )
+    }
+    figures = []
+    for start_year in years:
+        result = found.get(start_year)
+        hidden = result is not None and _hidden(indicator, result, public)
+        figures.append(
+            YearFigure(
+                start_year,
+                periods.reporting_year_label(start_year),
+                result,
+                SUPPRESSED if hidden else ("No data" if result is None else display_value(indicator, result)),
+            )
+        )
+    return figures
+
+
+def _hidden(indicator: Indicator, result: IndicatorResult, public: bool) -> bool:
+    numerator = disclose_count(result.numerator, public=public and indicator.unit != RATE)
+    denominator = disclose_count(result.denominator, public=public and indicator.unit == PERCENT)
+    return numerator.suppressed or denominator.suppressed
+
+
+# Completeness of each source in use ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """A source's records in a reporting year beside what its earlier years lead one to expect."""
+
+    label: str
+    file_name: str
+    uploaded: date
+    records: int
+    expected: int | None  # about how many, from up to three earlier years; None without any
+    low: bool
+
+    @property
+    def sentence(self) -> str:
+        text = f"{self.label}: {self.records:,} record{'s' if self.records != 1 else ''} in {{year}}"
+        if self.expected is not None:
+            text += f" — expected about {self.expected:,} from previous years"
+        return text
+
+
+def _about(value: float) -> int:
+    """A number to two significant figures, as "about" says it: 2,980 is about 3,000."""
+    if value < 100:
+        return round(value)
+    magnitude = 10 ** (len(str(int(value))) - 2)
+    return int(Decimal(value / magnitude).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * magnitude
+
+
+def completeness(version: DataVersion | None, start_year: int) -> list[Completeness]:
+    """For each source of ``version`` that covers the year: its records in the year and the number its earlier
+    years lead one to expect (their mean, over up to three years), flagged when more than 20 % short. A CIN census
+    or SSDA903 source covers its own collection year; its earlier years are the same kind's earlier sources."""
+    if version is None:
+        return []
+    in_version = list(version.sources.select_related("extract").order_by("position"))
+    by_key = {source.key: source for source in in_version}
+    rows = []
+    for source in in_version:
+        key = SourceKey.parse(source.key)
+        if key.group == "annex_a":
+            earlier = [source.records_by_year.get(str(start_year - back)) for back in (1, 2, 3)]
+            records = source.records_by_year.get(str(start_year), 0)
+        elif key.number == start_year:
+            earlier = [
+                by_key[str(SourceKey(key.group, start_year - back))].records_by_year.get(str(start_year - back))
+                if str(SourceKey(key.group, start_year - back)) in by_key
+                else None
+                for back in (1, 2, 3)
+            ]
+            records = source.records_by_year.get(str(start_year), 0)
+        else:
+            continue
+        earlier = [count for count in earlier if count]
+        expected = _about(sum(earlier) / len(earlier)) if earlier else None
+        rows.append(
+            Completeness(
+                label=source.label,
+                file_name=source.file_name,
+                uploaded=timezone.localtime(source.extract.uploaded_at).date(),
+                records=records,
+                expected=expected,
+                low=expected is not None and records < (1 - FALL_WARNING) * expected,
+            )
+        )
+    return rows
+
+
+# What readers will see change when the working figures are published ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    indicator: Indicator
+    year: str
+    before: str
+    after: str
+    size: float  # how large the change is, as a share of the figure before (a new figure counts as largest)
+    caveats: list[Caveat] = field(default_factory=list)
+
+
+def changes_on_publishing(working: IndicatorRun, in_force: IndicatorRun | None) -> list[FigureChange]:
+    """Every reporting-year figure readers will see change if ``working`` is published instead of ``in_force``,
+    largest first, with the data-quality findings that affect each."""
+    before = {}
+    if in_force is not None:
+        before = {
+            (r.indicator_id, r.period_start): r
+            for r in in_force.results.filter(period_kind=IndicatorResult.PeriodKind.YEAR)
+        }
+    quality = {
+        q.period_start: q.checks for q in working.data_quality.filter(period_kind=IndicatorResult.PeriodKind.YEAR)
+    }
+    changes = []
+    for result in working.results.filter(
+        period_kind=IndicatorResult.PeriodKind.YEAR, indicator_id__in=list(INDICATORS)
+    ):
+        indicator = INDICATORS[result.indicator_id]
+        old = before.get((result.indicator_id, result.period_start))
+        new_value, old_value = shown_value(indicator, result), shown_value(indicator, old)
+        if old is not None and new_value == old_value:
+            continue
+        if old_value is None or new_value is None:
+            size = float("inf")
+        else:
+            size = float(abs(new_value - old_value) / abs(old_value)) if old_value else float("inf")
+        changes.append(
+            FigureChange(
+                indicator=indicator,
+                year=result.period_label,
+                before="No data" if old is None else display_value(indicator, old),
+                after=display_value(indicator, result),
+                size=size,
+                caveats=caveats_for(indicator, result, quality.get(result.period_start), public=False),
+            )
+        )
+    return sorted(changes, key=lambda change: (-change.size, change.indicator.title, change.year))
+
+
+# The DfE rules --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DfeRulesFound:
+    """What the DfE rules found in one source's file: their summary, and failures by rule and message."""
+
+    source: object
+    status: str
+    summary: str
+    rules: list[tuple[str, str, int]]  # rule code, message, failures
+    failures: int
+
+
+def dfe_rules_of(sources) -> list[DfeRulesFound]:
+    """For each source whose file the DfE rules checked (CIN census, SSDA903), what they found."""
+    found = []
+    for source in sources:
+        if not source.dfe_rules:
+            continue
+        rules = list(
+            source.dfe_failures.values("rule", "message").annotate(failures=Count("pk")).order_by("-failures", "rule")
+        )
+        found.append(
+            DfeRulesFound(
+                source=source,
+                status=source.dfe_rules.get("status", ""),
+                summary=source.dfe_rules.get("summary", ""),
+                rules=[(rule["rule"], rule["message"], rule["failures"]) for rule in rules],
+                failures=sum(rule["failures"] for rule in rules),
+            )
+        )
+    return found
+
+
+def dfe_rules_in(version: DataVersion | None) -> list[DfeRulesFound]:
+    return dfe_rules_of(version.sources.order_by("position")) if version else []

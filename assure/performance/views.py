@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_POST
 from assure.core import disclosure, periods
 from assure.core.disclosure import SUPPRESSED, disclose
 from assure.core.downloads import About, Percent, requested_format, table_download
-from assure.core.jobs import jobs_about
 from assure.core.models import Partnership
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import (
@@ -38,21 +36,12 @@ from .forms import (
     AggregateValuesForm,
     BenchmarksCsvForm,
     CustomPeriodForm,
-    ExtractUploadForm,
     IndicatorTargetForm,
     ReasonForm,
 )
-from .models import (
-    AggregateDataset,
-    AggregateReturn,
-    Benchmark,
-    Extract,
-    IndicatorResult,
-    IndicatorRun,
-    IndicatorTarget,
-)
+from .models import AggregateDataset, AggregateReturn, Benchmark, IndicatorResult, IndicatorTarget
+from .sources import KIND_LABELS
 
-EXTRACT_TAGS = {Extract.Status.IMPORTED: "green", Extract.Status.REJECTED: "red", Extract.Status.REPLACED: "grey"}
 RETURN_TAGS = {
     AggregateReturn.Status.DRAFT: "grey",
     AggregateReturn.Status.SUBMITTED: "blue",
@@ -69,42 +58,101 @@ JOURNEY = [
     ("cla_started", "Started to be looked after"),
 ]
 
+# "Which figures": the analyst's choice between the working figures and the run in force (decisions.md).
+WHICH_FIGURES, WORKING, PUBLISHED = "figures", "working", "published"
+TREND_YEARS = 3
+# The neglect scorecard's headline figures, each with its previous years and target.
+NEGLECT_FIGURES = (
+    "cpp_started_neglect_pct",
+    "cpp_open_neglect_pct",
+    "cpp_open_18m_pct",
+    "cpp_repeat_within_2y_neglect_pct",
+)
+
+
+def _figures_shown(request, partnership):
+    """The run a page shows, and whether it holds working figures. Everyone sees the run in force; the analyst sees
+    the working figures unless they choose the published ones. Anyone else asking for working figures is refused,
+    never quietly given the published ones."""
+    chosen = request.GET.get(WHICH_FIGURES, "")
+    may_choose = can(request.user, Area.CHILD_LEVEL, Action.VIEW)
+    if chosen == WORKING:
+        require(request.user, Area.CHILD_LEVEL, Action.VIEW)
+    publication = selectors.publication_in_force(partnership)
+    in_force = publication.run if publication else None
+    working = selectors.working_run(partnership) if may_choose else None
+    if working is not None and chosen != PUBLISHED:
+        return working, publication, working.pk != (in_force.pk if in_force else None)
+    return in_force, publication, False
+
 
 def _dashboard_context(request, *, log_page: bool = True):
-    """The latest run, the chosen reporting year, and whether small numbers are hidden (always, unless an analyst
+    """The run shown, the chosen reporting year, and whether small numbers are hidden (always, unless the analyst
     chose to show them). ``log_page`` is False for chart images, drawn inside a page that is logged already."""
     partnership = Partnership.current()
-    run = selectors.latest_run(partnership)
+    run, publication, working = _figures_shown(request, partnership)
     years = selectors.available_years(run)
     requested = request.GET.get("year", "")
     year = int(requested) if requested.isdigit() and int(requested) in years else (years[0] if years else None)
     shown = disclosure.small_numbers_shown(request, log_page=log_page and requested_format(request) is None)
     query = {"year": year} if year else {}
+    if request.GET.get(WHICH_FIGURES) == PUBLISHED and publication is not None:
+        query[WHICH_FIGURES] = PUBLISHED
     if shown:
         query[disclosure.SMALL_NUMBERS] = disclosure.SHOW
+    may_choose = can(request.user, Area.CHILD_LEVEL, Action.VIEW)
     return {
         "partnership": partnership,
         "run": run,
+        "publication": publication,
+        "working": working,
+        # The choice between them exists only when the analyst has both, and they differ.
+        "offer_which": may_choose
+        and publication is not None
+        and selectors.working_run(partnership) is not None
+        and selectors.working_run(partnership).pk != publication.run_id,
+        "which": PUBLISHED if request.GET.get(WHICH_FIGURES) == PUBLISHED else WORKING,
         "years": years,
         "year": year,
         "public": not shown,
         "small_number_handling": disclosure.small_number_handling(not shown),
         # Carried by the page's download links and chart images, so they show what the page shows.
         "query": urlencode(query),
-        "perms_child_level": can(request.user, Area.CHILD_LEVEL, Action.VIEW),
+        "perms_child_level": may_choose,
+        "can_publish": can(request.user, Area.CHILD_LEVEL, Action.APPROVE),
     }
+
+
+def _published_on(publication) -> str:
+    return f"{timezone.localtime(publication.published_at):%-d %B %Y}"
+
+
+def _figures_label(context) -> str:
+    """Which figures a page or download holds, in words."""
+    if context["working"]:
+        last = context["publication"]
+        return "Working figures — not published. " + (
+            f"Last published {_published_on(last)}" if last else "Nothing has been published yet"
+        )
+    return (
+        f"Published figures, published {_published_on(context['publication'])}"
+        if context["publication"]
+        else ("Figures not yet published")
+    )
 
 
 def _about(request, context, title: str) -> About:
     """The "About this data" of a download of the figures on a performance page."""
     run = context["run"]
-    published = "Published figures" if run.is_published else "Provisional figures: not yet published"
     return About(
         title=f"{title}, {periods.reporting_year_label(context['year'])}",
-        figures=f"{published}, from the indicator run of {run.started_at:%-d %B %Y %H:%M}",
+        figures=f"{_figures_label(context)}; computed {timezone.localtime(run.started_at):%-d %B %Y %H:%M}",
         suppressed=context["public"],
         computed_at=run.started_at,
-        sources=[extract.original_name for extract in run.data_version.extracts.order_by("uploaded_at")],
+        sources=[
+            f"{source.label}: {source.file_name}"
+            for source in run.data_version.sources.select_related("extract").order_by("position")
+        ],
         # Each figure's unit, polarity, owner and source are given on the page it was downloaded from.
         definitions_url=request.build_absolute_uri(request.path),
     )
@@ -146,34 +194,56 @@ def _figures(result) -> dict | None:
     return {"value": result.value, "numerator": result.numerator, "denominator": result.denominator}
 
 
-def _area_table(context, indicators):
+def _data_quality_url(context) -> str:
+    return f"{reverse('performance:data-quality')}?{context['query']}"
+
+
+def _trend_years(year: int) -> list[int]:
+    return list(range(year - TREND_YEARS + 1, year + 1))
+
+
+def _trend_alt(indicator, figures) -> str:
+    values = ", ".join(f"{figure.label} {figure.shown}" for figure in figures)
+    return f"Trend of {indicator.title[0].lower()}{indicator.title[1:]} over three years: {values}."
+
+
+def _block(context, indicator, quality: dict | None) -> dict:
+    """One indicator as a dashboard shows it: this year and the years before from the same run, England, target,
+    how it compares, and the data-quality caveats that affect it."""
     run, year, public = context["run"], context["year"], context["public"]
+    years = selectors.year_figures(run, indicator, _trend_years(year), public=public)
+    this_year = years[-1]
+    # England's counts (642,980 referrals) say nothing about one partnership: compare rates and percentages only.
+    england = selectors.england_for(indicator.id, year) if indicator.unit != COUNT else None
+    target = selectors.target_for(context["partnership"], indicator.id, year)
+    hidden = this_year.shown == SUPPRESSED
+    return {
+        "indicator": indicator,
+        "this_year": this_year,
+        "last_year": years[-2],
+        "years": years,
+        "trend_alt": _trend_alt(indicator, years),
+        "england": england,
+        "target": target,
+        "compared": selectors.how_we_compare(indicator, None if hidden else this_year.result, england, target),
+        "caveats": selectors.caveats_for(indicator, this_year.result, quality, public=public),
+        "data_quality_url": _data_quality_url(context),
+        "partial": bool(this_year.result and this_year.result.partial),
+    }
+
+
+def _area_blocks(context, indicators):
+    quality = selectors.year_quality(context["run"], context["year"])
     blocks = []
     for indicator in indicators:
-        year_result = selectors.year_result(run, indicator.id, year)
-        # England's counts (642,980 referrals) say nothing about one partnership: compare rates and percentages only.
-        england = selectors.england_for(indicator.id, year) if indicator.unit != COUNT else None
-        target = selectors.target_for(context["partnership"], indicator.id, year)
-        blocks.append(
-            {
-                "indicator": indicator,
-                "rows": selectors.indicator_rows(run, indicator, year, public=public),
-                "england": england,
-                "target": target,
-                "status": selectors.status_against(
-                    indicator,
-                    year_result.value if year_result else None,
-                    target.target if target else (england.value if england else None),
-                ),
-                "comparison": selectors.comparison_with_england(indicator, year_result, england),
-                "partial": bool(year_result and year_result.partial),
-            }
-        )
+        block = _block(context, indicator, quality.checks if quality else None)
+        block["rows"] = selectors.indicator_rows(context["run"], indicator, context["year"], public=context["public"])
+        blocks.append(block)
     return blocks
 
 
 def _download(request, context, blocks, title, filename):
-    headers = ["Indicator", "Unit", "Period", "Number", "Out of", "Value", "England", "Target"]
+    headers = ["Indicator", "Unit", "Period", "Number", "Out of", "Value", "England", "Target", "How we compare"]
     rows = [
         [
             b["indicator"].title,
@@ -184,6 +254,7 @@ def _download(request, context, blocks, title, filename):
             _typed(b["indicator"], row.result, hidden=row.shown == SUPPRESSED),
             _comparator(b["indicator"], b["england"].value if b["england"] else None),
             _comparator(b["indicator"], b["target"].target if b["target"] else None),
+            "; ".join(b["compared"].phrases) if row.label.startswith("Year") else "",
         ]
         for b in blocks
         for row in b["rows"]
@@ -202,11 +273,16 @@ def _download(request, context, blocks, title, filename):
 def dashboard(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
+        quality = selectors.year_quality(context["run"], context["year"])
         context["areas"] = [
-            {"slug": slug, "title": title, "blocks": _area_table(context, in_area(slug)[:4])}
+            {
+                "slug": slug,
+                "title": title,
+                "blocks": [_block(context, i, quality.checks if quality else None) for i in in_area(slug)[:4]],
+            }
             for slug, title in AREAS.items()
         ]
-    context["can_publish"] = can(request.user, Area.PERFORMANCE, Action.APPROVE)
+        context["last_year_label"] = periods.reporting_year_label(context["year"] - 1)
     return render(request, "performance/dashboard.html", context)
 
 
@@ -217,7 +293,7 @@ def area_dashboard(request, area):
     context = _dashboard_context(request)
     context.update(area=area, area_title=AREAS[area])
     if context["run"] and context["year"]:
-        context["blocks"] = _area_table(context, in_area(area))
+        context["blocks"] = _area_blocks(context, in_area(area))
         if requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
             context["export"] = requested_format(request)
@@ -245,6 +321,21 @@ def indicator_chart(request, indicator_id):
         reference_label=f"England {england.period_label}" if england else "",
     )
     return _svg_response(svg)
+
+
+@permission_required(Area.PERFORMANCE)
+def trend_chart(request, indicator_id):
+    """The small three-year chart beside a figure; its text alternative (on the page) gives the values."""
+    indicator = INDICATORS.get(indicator_id)
+    context = _dashboard_context(request, log_page=False)
+    if indicator is None or not context["run"] or not context["year"]:
+        raise Http404("No such chart")
+    figures = selectors.year_figures(context["run"], indicator, _trend_years(context["year"]), public=context["public"])
+    values = [
+        None if figure.shown in (SUPPRESSED, "No data") else float(selectors.shown_value(indicator, figure.result) or 0)
+        for figure in figures
+    ]
+    return _svg_response(charts.trend_chart(labels=[figure.label for figure in figures], values=values))
 
 
 def _svg_response(svg: bytes) -> HttpResponse:
@@ -315,17 +406,19 @@ DATA_QUALITY_CHECKS = [
 def data_quality(request):
     context = _dashboard_context(request)
     if context["run"] and context["year"]:
-        year_start = selectors.year_result(context["run"], "referrals", context["year"]).period_start
-        quality = (
-            context["run"]
-            .data_quality.filter(period_kind=IndicatorResult.PeriodKind.YEAR, period_start=year_start)
-            .first()
-        )
+        quality = selectors.year_quality(context["run"], context["year"])
         if quality is not None:
             context.update(_data_quality_figures(context, quality.checks))
-        context["extracts"] = Extract.objects.filter(partnership=context["partnership"], status=Extract.Status.IMPORTED)
+        version = context["run"].data_version
+        context["year_label"] = periods.reporting_year_label(context["year"])
+        context["completeness"] = [
+            {"row": row, "sentence": row.sentence.format(year=context["year_label"])}
+            for row in selectors.completeness(version, context["year"])
+        ]
+        if context["perms_child_level"]:
+            context["dfe"] = selectors.dfe_rules_in(version)
         if requested_format(request):
-            return _data_quality_rows_download(request, context["run"].data_version, requested_format(request))
+            return _data_quality_rows_download(request, version, requested_format(request))
     return render(request, "performance/data_quality.html", context)
 
 
@@ -344,6 +437,9 @@ def _data_quality_figures(context, checks: dict) -> dict:
             checks.get("re_referrals_12m_pct_without_suspected_duplicates"), public
         ),
         "checks": [(label, shown(checks.get(key))) for key, label in DATA_QUALITY_CHECKS],
+        "left_out": [
+            (KIND_LABELS[kind], shown(count)) for kind, count in sorted((checks.get("excluded_by_kind") or {}).items())
+        ],
     }
 
 
@@ -364,20 +460,10 @@ def _data_quality_rows_download(request, data_version, fmt):
             title=f"Records behind the data-quality counts of {data_version}",
             figures="Child-level records with pseudonymous identifiers: not for publication",
             computed_at=data_version.created_at,
-            sources=[extract.original_name for extract in data_version.extracts.order_by("uploaded_at")],
+            sources=[f"{source.label}: {source.file_name}" for source in data_version.sources.order_by("position")],
         ),
         record=data_version,
     )
-
-
-@require_POST
-@permission_required(Area.PERFORMANCE, Action.APPROVE)
-def run_publish(request, pk):
-    run = get_scoped_object_or_404(IndicatorRun.objects.all(), request.user, Action.APPROVE, pk=pk)
-    run.is_published = True
-    run.save()
-    messages.success(request, "These figures are now published: dashboards no longer mark them provisional.")
-    return redirect("performance:dashboard")
 
 
 @permission_required(Area.PERFORMANCE)
@@ -416,6 +502,12 @@ def scorecard_neglect(request):
         context["open_neglect"] = _percent_with_counts(
             _figures(selectors.year_result(run, "cpp_open_neglect_pct", year)), context["public"]
         )
+        quality = selectors.year_quality(run, year)
+        context["figures"] = [
+            _block(context, INDICATORS[indicator_id], quality.checks if quality else None)
+            for indicator_id in NEGLECT_FIGURES
+        ]
+        context["last_year_label"] = periods.reporting_year_label(year - 1)
         context["gcp2"] = _aggregate_table(context, "gcp2")
         if requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
@@ -443,6 +535,8 @@ def _whole_percent(result, public: bool):
 
 
 def _aggregate_table(context, dataset_code):
+    """A quarterly data set's year by quarter, and the year before in total (a quarter not returned leaves it
+    empty: a partial year's sum would mislead)."""
     dataset = AggregateDataset.objects.filter(partnership=context["partnership"], code=dataset_code).first()
     if dataset is None:
         return None
@@ -451,8 +545,21 @@ def _aggregate_table(context, dataset_code):
         series = selectors.aggregate_series(context["partnership"], dataset_code, measure.code, context["year"])
         values = [value for _, value in series]
         cells = disclose([values], public=context["public"] and measure.counts_people)[0]
-        rows.append({"label": measure.label, "cells": cells})
-    return {"dataset": dataset, "quarters": [f"Q{n}" for n in (1, 2, 3, 4)], "rows": rows}
+        before = [
+            value
+            for _, value in selectors.aggregate_series(
+                context["partnership"], dataset_code, measure.code, context["year"] - 1
+            )
+        ]
+        total = sum(before) if None not in before else None
+        previous = disclosure.disclose_count(total, public=context["public"] and measure.counts_people)
+        rows.append({"label": measure.label, "cells": cells, "previous": previous})
+    return {
+        "dataset": dataset,
+        "quarters": [f"Q{n}" for n in (1, 2, 3, 4)],
+        "previous_label": periods.reporting_year_label(context["year"] - 1),
+        "rows": rows,
+    }
 
 
 @permission_required(Area.PERFORMANCE)
@@ -465,14 +572,21 @@ def scorecard_exploitation(request):
         if context["exploitation"] and requested_format(request):
             require(request.user, Area.PERFORMANCE, Action.EXPORT)
             rows = [
-                [row["label"], *(SUPPRESSED if cell.suppressed else cell.value for cell in row["cells"])]
+                [
+                    row["label"],
+                    *(SUPPRESSED if cell.suppressed else cell.value for cell in (*row["cells"], row["previous"])),
+                ]
                 for row in context["exploitation"]["rows"]
             ]
             return table_download(
                 request,
                 fmt=requested_format(request),
                 filename=f"exploitation-scorecard-{context['year']}",
-                headers=["Measure", *context["exploitation"]["quarters"]],
+                headers=[
+                    "Measure",
+                    *context["exploitation"]["quarters"],
+                    f"{context['exploitation']['previous_label']} in total",
+                ],
                 rows=rows,
                 about=About(
                     title=f"Exploitation scorecard, {periods.reporting_year_label(context['year'])}",
@@ -482,100 +596,6 @@ def scorecard_exploitation(request):
                 ),
             )
     return render(request, "performance/scorecard_exploitation.html", context)
-
-
-# Extracts ---------------------------------------------------------------------------------------------------------
-
-
-@permission_required(Area.CHILD_LEVEL)
-def extract_list(request):
-    table = Table(
-        request,
-        scoped(Extract.objects.select_related("uploaded_by"), request.user),
-        [
-            Column("File", lambda e: e.original_name, sort="original_name", link=True),
-            Column("Format", lambda e: e.get_kind_display() if e.kind else "Not recognised", sort="kind"),
-            Column("Uploaded", lambda e: e.uploaded_at, sort="uploaded_at"),
-            Column("By", lambda e: e.uploaded_by, sort="uploaded_by__full_name"),
-            Column("Status", lambda e: e.get_status_display(), sort="status", tag=lambda e: EXTRACT_TAGS[e.status]),
-            Column("Rows imported", lambda e: e.rows_imported, numeric=True),
-            Column("Rows rejected", lambda e: len(e.row_errors), numeric=True),
-        ],
-        name="extracts",
-        search_fields=["original_name"],
-        default_sort="-uploaded_at",
-    )
-    return list_page(
-        request,
-        table,
-        "performance/extract_list.html",
-        Area.CHILD_LEVEL,
-        can_upload=can(request.user, Area.CHILD_LEVEL, Action.EDIT),
-    )
-
-
-@permission_required(Area.CHILD_LEVEL, Action.EDIT)
-def extract_upload(request):
-    form = ExtractUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            extract = services.extract_import(
-                partnership=Partnership.current(), file=upload, original_name=upload.name, uploaded_by=request.user
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            if extract.status == Extract.Status.REJECTED:
-                messages.error(request, f"{extract.original_name} was not imported: {extract.rejection_reason}")
-            else:
-                messages.success(
-                    request,
-                    f"Imported {extract.rows_imported:,} records from {extract.original_name}; "
-                    f"{len(extract.row_errors):,} rows were rejected. The figures are being worked out: follow them "
-                    "from this page.",
-                )
-            return redirect(extract.get_absolute_url())
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": "Upload a child-level extract",
-            "back_url": reverse("performance:extract-list"),
-            "back_to": "child-level extracts",
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@permission_required(Area.CHILD_LEVEL)
-def extract_detail(request, pk):
-    extract = get_scoped_object_or_404(Extract.objects.all(), request.user, pk=pk)
-    if requested_format(request):
-        require(request.user, Area.CHILD_LEVEL, Action.EXPORT)
-        columns = ["file", "sheet", "row", "column", "value", "expected"]
-        return table_download(
-            request,
-            fmt=requested_format(request),
-            filename=f"row-errors-{extract.pk}",
-            headers=[c.title() for c in columns],
-            rows=[[e.get(c) for c in columns] for e in extract.row_errors],
-            about=About(title=f"Rows rejected from {extract.original_name}", computed_at=extract.uploaded_at),
-            record=extract,
-        )
-    page = Paginator(extract.row_errors, 50).get_page(request.GET.get("page"))
-    version = extract.data_versions.first()
-    return render(
-        request,
-        "performance/extract_detail.html",
-        {
-            "extract": extract,
-            "errors": page,
-            "can_export": can(request.user, Area.CHILD_LEVEL, Action.EXPORT),
-            "figures_job": jobs_about(version).first() if version else None,
-        },
-    )
 
 
 # Agencies' quarterly returns ---------------------------------------------------------------------------------------

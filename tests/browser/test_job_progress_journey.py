@@ -13,7 +13,6 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from assure.core import jobs
-from assure.core.models import Job
 from assure.core.permissions import Role
 from assure.performance import services
 from tests.browser.conftest import check_accessibility, sign_in
@@ -74,10 +73,10 @@ def test_the_job_page_follows_each_stage_and_works_without_javascript(
     transactional_db, browser, page, live_server, database_queues, monkeypatch, make_person, partnership, council
 ):
     analyst = make_person(Role.ANALYST, council)
-    services.extract_import(
+    extract = services.extract_import(
         partnership=partnership, file=annex_a_zip(), original_name="annex-a.zip", uploaded_by=analyst
     )
-    job = Job.objects.get(kind=Job.Kind.INDICATOR_RUN)
+    job = services.indicator_run_start(data_version=extract.staged_version, started_by=analyst)
     job_url = f"{live_server.url}{job.get_absolute_url()}"
     gate = StageGate(jobs.job_stage)
     monkeypatch.setattr(services, "job_stage", gate)

@@ -12,7 +12,7 @@ from assure.core.home import HomeItem, Line
 from assure.core.navigation import ASSURANCE
 from assure.core.permissions import Action, Area, Role
 from assure.performance import selectors
-from assure.performance.models import AggregateDataset, AggregateReturn, DataVersion, IndicatorRun
+from assure.performance.models import AggregateDataset, AggregateReturn, DataVersion, IndicatorRun, Publication
 from tests.audits.builders import rate_all, section11_round
 from tests.core.records import person
 
@@ -71,7 +71,8 @@ def test_a_practitioner_with_no_course_is_offered_the_courses_from_today(police)
 
 def test_readers_see_the_figures_in_force_and_the_analyst_the_figures_not_yet_published(partnership, council):
     version = DataVersion.objects.create(partnership=partnership, folder="v1", reference_date=date(2020, 3, 31))
-    published = IndicatorRun.objects.create(data_version=version, is_published=True)
+    published = IndicatorRun.objects.create(data_version=version)
+    Publication.objects.create(run=published)
     IndicatorRun.objects.filter(pk=published.pk).update(started_at=timezone.now() - timedelta(days=10))
     IndicatorRun.objects.create(data_version=version)
     computed = timezone.localtime(timezone.now() - timedelta(days=10))

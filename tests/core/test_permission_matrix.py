@@ -45,7 +45,14 @@ from assure.governance.models import (
 from assure.lado import services as lado_services
 from assure.lado.models import AllegationImport, TimescaleTarget
 from assure.performance.catalogue import AREAS
-from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun, IndicatorTarget
+from assure.performance.models import (
+    DataVersion,
+    Extract,
+    IndicatorResult,
+    IndicatorRun,
+    IndicatorTarget,
+    Publication,
+)
 from assure.reviews import services as review_services
 from assure.reviews.models import Deferral, LearningBriefing, Milestone
 from assure.training.models import ChargeRule, EvaluationResponse, Stage, WorkforceHeadcount
@@ -142,16 +149,11 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
     )
     world.recommendation = Recommendation.objects.create(inspection=world.inspection, number=1, text="Do better.")
     world.extract = Extract.objects.create(
-        partnership=partnership,
-        kind="annex_a",
-        original_name="annex-a.xlsx",
-        stored_file="extracts/annex-a.xlsx",
-        sha256="0" * 64,
-        status=Extract.Status.IMPORTED,
-        uploaded_by=world.people[Role.ANALYST],
+        partnership=partnership, original_name="annex-a.xlsx", uploaded_by=world.people[Role.ANALYST]
     )
-    data_version = DataVersion.objects.create(partnership=partnership, folder="walk")
-    world.run = IndicatorRun.objects.create(data_version=data_version)
+    world.data_version = DataVersion.objects.create(partnership=partnership, folder="walk")
+    world.run = IndicatorRun.objects.create(data_version=world.data_version)
+    world.publication = Publication.objects.create(run=world.run, published_by=world.people[Role.ANALYST])
     IndicatorResult.objects.create(
         run=world.run,
         indicator_id="referrals",
@@ -379,7 +381,15 @@ RECORDS = {
     "core:priority-edit": "priority",
     "core:audit-entry": "audit_entry",
     "performance:extract-detail": "extract",
+    "performance:extract-use": "extract",
+    "performance:extract-check-again": "extract",
+    "performance:extract-discard": "extract",
+    "performance:extract-cancel": "extract",
+    "performance:data-version-go-back": "data_version",
+    "performance:data-version-recompute": "data_version",
     "performance:run-publish": "run",
+    "performance:run-publish-confirm": "run",
+    "performance:publication-withdraw": "publication",
     "performance:target-edit": "target",
     "performance:return-detail": "aggregate_return",
     "performance:return-accept": "aggregate_return",
@@ -522,6 +532,7 @@ ADDRESSES = {
     "performance:returns-upload": lambda w: ([w.dataset.pk], w.dataset),
     "performance:area": lambda w: ([next(iter(AREAS))], None),
     "performance:indicator-chart": lambda w: (["referrals"], None),
+    "performance:trend-chart": lambda w: (["referrals"], None),
     "password_reset_confirm": lambda w: (["MQ", "set-password"], None),
     "compartment:concern-shares-revoke": lambda w: ([w.concern.pk, w.share.pk], w.concern),
     "reviews:incident-shares-revoke": lambda w: ([w.incident.pk, w.incident_share.pk], w.incident),

@@ -15,7 +15,7 @@ from assure.governance.models import (
     Meeting,
     PriorityYear,
 )
-from assure.performance.models import DataVersion, IndicatorResult, IndicatorRun, IndicatorTarget
+from assure.performance.models import DataVersion, IndicatorResult, IndicatorRun, IndicatorTarget, Publication
 
 YEAR = 2019
 
@@ -53,7 +53,9 @@ def core_statement(partnership, *rules, area=CoreArea.SECTION_11):
 def run(partnership, results: dict[tuple[str, int], tuple[int, int | None]], *, published=True) -> IndicatorRun:
     """An indicator run holding year results: {(indicator, start year): (numerator, denominator)}."""
     version = DataVersion.objects.create(partnership=partnership, folder="test")
-    made = IndicatorRun.objects.create(data_version=version, is_published=published)
+    made = IndicatorRun.objects.create(data_version=version)
+    if published:
+        Publication.objects.create(run=made)
     for (indicator_id, start_year), (numerator, denominator) in results.items():
         value = numerator if denominator is None else 100 * numerator / denominator
         IndicatorResult.objects.create(

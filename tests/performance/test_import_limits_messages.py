@@ -36,7 +36,7 @@ def upload(partnership, name: str, data: bytes) -> Extract:
 
 
 def messages_of(extract: Extract) -> list[str]:
-    found = [extract.rejection_reason, *extract.warnings]
+    found = [extract.rejection_reason, *extract.warnings, *extract.notes]
     for error in extract.row_errors:
         found += [error["file"], error["sheet"] or "", error["column"], error["expected"]]
     return [message for message in found if message]
@@ -52,7 +52,7 @@ def assert_in_the_users_words(extract: Extract, settings, tmp_path) -> None:
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda path: path.name)
 def test_every_sample_files_messages_are_in_the_users_words(partnership, settings, tmp_path, path):
     extract = upload(partnership, path.name, path.read_bytes())
-    assert messages_of(extract) or extract.status == Extract.Status.IMPORTED
+    assert messages_of(extract) or extract.status == Extract.Status.IN_USE
     assert_in_the_users_words(extract, settings, tmp_path)
     if extract.status == Extract.Status.REJECTED:
         assert extract.rejection_reason.startswith(path.name)
@@ -131,7 +131,7 @@ def test_every_refusal_names_the_users_file_and_leaves_nothing_behind(partnershi
         assert extract.status == Extract.Status.REJECTED, case
         assert name in extract.rejection_reason, (case, extract.rejection_reason)
         assert_in_the_users_words(extract, settings, tmp_path)
-        assert not extract.stored_file, case
+        assert not any(kept.stored_file for kept in extract.files.all()), case
         leftovers = [path for path in Path(settings.VAR_DIR).rglob("*") if path.is_file() and path.suffix != ".sqlite3"]
         assert leftovers == [], (case, leftovers)
     assert DataVersion.objects.count() == 0
@@ -144,9 +144,9 @@ def mode(path: Path) -> int:
 def test_kept_files_and_their_folders_are_private_to_assure(partnership, settings):
     data = (SAMPLES / "cin-census" / "CIN_Census_2021.xml").read_bytes()
     extract = upload(partnership, "census.xml", data)
-    stored = Path(extract.stored_file.path)
+    stored = Path(extract.files.get().stored_file.path)
     assert mode(stored) == 0o600 and mode(stored.parent) == 0o700
     version = DataVersion.objects.get()
-    for folder in (Path(settings.VAR_DIR) / "data" / "extracts" / str(extract.pk), Path(version.folder)):
+    for folder in (Path(extract.sources.get().folder), Path(version.folder)):
         assert mode(folder) == 0o700
         assert {mode(path) for path in folder.iterdir()} == {0o600}

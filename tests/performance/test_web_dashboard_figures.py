@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -36,7 +37,7 @@ def test_every_engine_indicator_has_a_catalogue_entry():
 def test_the_demo_reproduces_appendix_3(demo, db, indicator_id):
     from assure.core.models import Partnership
 
-    run = selectors.latest_run(Partnership.current())
+    run = selectors.run_in_force(Partnership.current())
     for start_year, expected in zip((2017, 2018, 2019), APPENDIX_3[indicator_id], strict=True):
         result = selectors.year_result(run, indicator_id, start_year)
         shown = (
@@ -52,7 +53,7 @@ def test_the_demo_reproduces_appendix_3(demo, db, indicator_id):
 def test_the_icpc_conversion_and_referral_count_match_the_report(demo, db):
     from assure.core.models import Partnership
 
-    run = selectors.latest_run(Partnership.current())
+    run = selectors.run_in_force(Partnership.current())
     icpc = selectors.year_result(run, "icpc_to_cpp_pct", 2019)
     referrals = selectors.year_result(run, "re_referrals_12m_pct", 2019)
     assert (icpc.numerator, icpc.denominator) == (178, 184)
@@ -73,7 +74,7 @@ def small_count(demo, db):
     """A quarter's count of 1 to 4 children in the demo, and the area page and year that show it."""
     from assure.core.models import Partnership
 
-    run = selectors.latest_run(Partnership.current())
+    run = selectors.run_in_force(Partnership.current())
     small = run.results.filter(
         period_kind=IndicatorResult.PeriodKind.QUARTER,
         indicator_id__startswith="cpp_started",
@@ -202,3 +203,69 @@ def test_every_dashboard_table_downloads(demo, client, db, page):
     response = client.get(reverse(page), {"year": 2019, "export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert len(response.content.decode("utf-8-sig").splitlines()) >= 4
+
+
+def overview_row(client, indicator_id: str, year: int = 2019) -> str:
+    html = client.get(reverse("performance:dashboard"), {"year": year}).content.decode()
+    row = html[html.index(f'data-indicator="{indicator_id}"') :]
+    return row[: row.index("</tr>")]
+
+
+@pytest.mark.parametrize("role", [Role.SCRUTINEER, Role.ANALYST])
+def test_demo_re_referrals_read_as_worse_than_england_with_the_duplicates_caveat_linking_to_the_finding(
+    client, demo, db, role
+):
+    client.force_login(demo_user(role))
+    row = overview_row(client, "re_referrals_12m_pct")
+    assert "<span data-this-year>32.7%</span>" in row
+    assert "Higher than England — worse" in row
+    caveat = re.search(
+        r'<a class="govuk-link" href="([^"]*)">420 possible duplicate referrals — see data quality</a>', row
+    )
+    assert caveat is not None
+    page, finding = caveat.group(1).split("#")
+    assert page.startswith(reverse("performance:data-quality")) and finding == "suspected-duplicate-referrals"
+    quality = client.get(page).content.decode()
+    found = quality[quality.index(f'id="{finding}"') :]
+    assert 'Suspected duplicates in the year</dt><dd class="govuk-summary-list__value">420<' in found
+    assert "22.0% (581 of 2641)" in found
+
+
+def test_the_overview_gives_last_year_a_three_year_trend_the_target_and_the_difference_from_it(client, demo, db):
+    from assure.core.models import Partnership
+
+    client.force_login(demo_user(Role.SCRUTINEER))
+    run = selectors.run_in_force(Partnership.current())
+    row = overview_row(client, "re_referrals_12m_pct")
+    last = selectors.year_result(run, "re_referrals_12m_pct", 2018)
+    shown_last = selectors.round_half_up(last.numerator, last.denominator)
+    assert f">{shown_last}%</td>" in row
+    alt = re.search(r'<img class="assure-trend" src="([^"]*)" alt="([^"]*)"', row)
+    assert alt.group(2).startswith("Trend of re-referrals within 12 months over three years: 2017-18 ")
+    assert alt.group(2).endswith(f"2018-19 {shown_last}%, 2019-20 32.7%.")
+    chart = client.get(alt.group(1).replace("&amp;", "&"))
+    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    # The demo's target for re-referrals is 22.0%: 32.7 is 10.7 points above it, and lower is better.
+    assert "10.7 points above target — worse" in row
+    assert "Counts are not compared" not in row
+    referrals = overview_row(client, "referrals")
+    assert "Not compared" in referrals and "420 possible duplicate referrals" in referrals
+
+
+def test_area_pages_give_the_previous_years_and_the_target(client, demo, db):
+    client.force_login(demo_user(Role.SCRUTINEER))
+    html = client.get(reverse("performance:area", args=["front-door"]), {"year": 2019}).content.decode()
+    block = html[html.index('id="indicator-re_referrals_12m_pct"') :]
+    block = block[: block.index("</section>")]
+    for label in ("Year 2017-18", "Year 2018-19", "Year 2019-20", "Target 2019-20"):
+        assert label in block
+    assert "Higher than England — worse" in block and "10.7 points above target — worse" in block
+
+
+def test_the_neglect_scorecard_gives_the_previous_years_and_the_targets(client, demo, db):
+    client.force_login(demo_user(Role.SCRUTINEER))
+    html = client.get(reverse("performance:scorecard-neglect"), {"year": 2019}).content.decode()
+    row = html[html.index('data-indicator="cpp_open_18m_pct"') :]
+    row = row[: row.index("</tr>")]
+    assert "Last year" in html and ">5.0</td>" in row  # the demo's target for plans of 18 months or more
+    assert re.search(r"points? (above|below) target — (better|worse)|On target", row)

@@ -9,7 +9,10 @@ from django.urls import reverse
 
 from assure.core.models import AccessLogEntry
 from assure.core.permissions import Role
-from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun
+from assure.performance.models import DataVersion, Extract
+from assure.performance.selectors import working_run
+
+from .web_extracts import use, year_figure
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 
@@ -37,52 +40,67 @@ def analyst_client(client, make_person, council):
 
 def upload(client, file, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("performance:extract-upload"), {"file": file})
+        return client.post(reverse("performance:extract-upload"), {"files": [file]})
 
 
-def test_an_upload_imports_good_rows_lists_bad_ones_and_computes_indicators(
-    analyst_client, django_capture_on_commit_callbacks
+def upload_and_use(client, file, django_capture_on_commit_callbacks) -> Extract:
+    """Upload a file, let the check run, and put the extract in use from its check page."""
+    before = set(Extract.objects.values_list("pk", flat=True))
+    upload(client, file, django_capture_on_commit_callbacks)
+    extract = Extract.objects.exclude(pk__in=before).get()
+    assert extract.status == Extract.Status.READY
+    use(client, extract, django_capture_on_commit_callbacks)
+    extract.refresh_from_db()
+    return extract
+
+
+def test_an_upload_is_checked_lists_bad_rows_and_once_used_computes_indicators(
+    analyst_client, partnership, django_capture_on_commit_callbacks
 ):
     response = upload(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
     extract = Extract.objects.get()
-    assert response.status_code == 302 and response.url == extract.get_absolute_url()
-    assert extract.status == Extract.Status.IMPORTED and extract.kind == "annex_a"
-    assert extract.row_counts["referral"] == 2
+    assert response.status_code == 302 and response.url == extract.check_job.get_absolute_url()
+    assert extract.status == Extract.Status.READY
+    [source] = extract.sources.all()
+    assert source.key == "annex_a:3" and source.records_by_kind["referral"] == 2
     [error] = extract.row_errors
     assert (error["row"], error["column"], error["value"]) == (4, "Date of Referral", "not a date")
-    run = IndicatorRun.objects.get()
-    referrals = run.results.get(
-        indicator_id="referrals", period_kind=IndicatorResult.PeriodKind.YEAR, period_start__year=2019
-    )
-    assert referrals.numerator == 2
-    re_referrals = run.results.get(
-        indicator_id="re_referrals_12m_pct", period_kind=IndicatorResult.PeriodKind.YEAR, period_start__year=2019
-    )
+    assert DataVersion.in_use(partnership) is None  # nothing changes until it is used
+
+    use(analyst_client, extract, django_capture_on_commit_callbacks)
+    run = working_run(partnership)
+    assert run.data_version == DataVersion.in_use(partnership)
+    assert year_figure(run, "referrals").numerator == 2
+    re_referrals = year_figure(run, "re_referrals_12m_pct")
     assert (re_referrals.numerator, re_referrals.denominator) == (1, 2)
 
 
-def test_child_identifiers_are_pseudonymised_before_they_are_stored(analyst_client, django_capture_on_commit_callbacks):
-    upload(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
-    version = DataVersion.objects.get()
+def test_child_identifiers_are_pseudonymised_before_they_are_stored(
+    analyst_client, partnership, django_capture_on_commit_callbacks
+):
+    upload_and_use(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
+    version = DataVersion.in_use(partnership)
     stored = pq.read_table(Path(version.folder) / "referral.parquet").column("child_id").to_pylist()
     assert len(stored) == 2 and len(set(stored)) == 1
     assert stored[0] != "CHILD-1" and len(stored[0]) == 64
 
 
-def test_uploading_the_same_extract_again_replaces_it(analyst_client, django_capture_on_commit_callbacks):
-    upload(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
-    upload(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
-    first, second = Extract.objects.order_by("pk")
-    assert first.status == Extract.Status.REPLACED and first.replaced_by == second
-    assert DataVersion.objects.latest().event_counts["referral"] == 2
-    latest = IndicatorRun.objects.latest()
-    assert latest.results.get(indicator_id="referrals", period_kind="year", period_start__year=2019).numerator == 2
+def test_using_the_same_extract_again_replaces_its_source(
+    analyst_client, partnership, django_capture_on_commit_callbacks
+):
+    first = upload_and_use(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
+    second = upload_and_use(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
+    assert first.status == Extract.Status.NO_LONGER_IN_USE and second.status == Extract.Status.IN_USE
+    version = DataVersion.in_use(partnership)
+    assert list(version.sources.all()) == list(second.sources.all())
+    assert version.event_counts["referral"] == 2
+    assert year_figure(working_run(partnership), "referrals").numerator == 2
 
 
 def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_saved(analyst_client):
     response = analyst_client.post(
         reverse("performance:extract-upload"),
-        {"file": SimpleUploadedFile("children.exe", b"MZ\x90\x00", content_type="application/octet-stream")},
+        {"files": [SimpleUploadedFile("children.exe", b"MZ\x90\x00", content_type="application/octet-stream")]},
     )
     assert response.status_code == 400
     assert "children.exe is a .exe; upload an Annex A workbook" in response.content.decode()
@@ -96,14 +114,14 @@ def test_a_file_in_no_known_format_is_recorded_as_rejected_with_the_reason(
     extract = Extract.objects.get()
     assert extract.status == Extract.Status.REJECTED
     assert "not a recognised format" in extract.rejection_reason and "episodes.csv" in extract.rejection_reason
-    assert DataVersion.objects.count() == 0
+    assert DataVersion.objects.filter(in_use_since__isnull=False).count() == 0
 
 
-def test_the_ssda903_sample_imports_as_care_periods(analyst_client, django_capture_on_commit_callbacks):
+def test_the_ssda903_sample_is_read_as_care_periods(analyst_client, django_capture_on_commit_callbacks):
     data = (SAMPLES / "ssda903" / "SSDA903_2020_episodes.csv").read_bytes()
     upload(analyst_client, SimpleUploadedFile("SSDA903_2020_episodes.csv", data), django_capture_on_commit_callbacks)
-    extract = Extract.objects.get()
-    assert extract.kind == "ssda903" and extract.row_counts["care_period"] > 0
+    [source] = Extract.objects.get().sources.all()
+    assert source.key.startswith("ssda903_episodes:") and source.records_by_kind["care_period"] > 0
 
 
 def test_viewing_and_exporting_an_extracts_error_report_is_logged(analyst_client, django_capture_on_commit_callbacks):
@@ -129,7 +147,7 @@ def test_the_rows_behind_the_data_quality_counts_download_and_are_logged(
     analyst_client, django_capture_on_commit_callbacks
 ):
     before_birth = REFERRALS + "CHILD-3,b) Female,WBRI,05/05/2019,0,01/05/2017,6,b) No,1\n"
-    upload(analyst_client, annex_a_zip(before_birth), django_capture_on_commit_callbacks)
+    upload_and_use(analyst_client, annex_a_zip(before_birth), django_capture_on_commit_callbacks)
     response = analyst_client.get(reverse("performance:data-quality"), {"year": 2019, "export": "csv"})
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Check,Event,Child Id,File,Sheet,Row"
