@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF's check, the first thing that would read an upload's body.
+    "assure.core.uploads.UploadGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -240,6 +242,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Health checks answer monitoring on the server itself over plain HTTP, rather than redirecting it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -248,8 +252,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    # Health checks answer monitoring on the server itself, over plain HTTP, rather than redirecting it.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -312,6 +314,9 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 # Where people reach Assure, for links in emails sent by scheduled commands (no request to take it from).
 ASSURE_BASE_URL = os.environ.get("ASSURE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "assure@localhost")
+# The mailbox of the people who run Assure: alerts (server errors, a silent worker, a failed backup verification or
+# audit-chain check) go here at once, not through the mail queue.
+ASSURE_ALERT_EMAIL = os.environ.get("ASSURE_ALERT_EMAIL", "").strip()
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work waits in the database for `assure db_worker`, one worker per queue: `mail` for every email,

@@ -103,6 +103,17 @@ ENTRIES = [
         also_for=("core:audit-entry", "core:record-history"),
     ),
     NavigationItem("Access log", "core:access-log", MANAGE, Area.AUDIT_TRAIL, group="Audit trail"),
+    # Those who run the partnership's system see every job, the workers and failed emails here; anyone else follows
+    # their own work from the pages that start it.
+    NavigationItem(
+        "Background work",
+        "core:job-list",
+        MANAGE,
+        Area.PARTNERSHIP,
+        Action.EDIT,
+        reaching=Scope.PARTNERSHIP,
+        also_for=("core:job-detail",),
+    ),
 ]
 
 

@@ -27,6 +27,7 @@ from assure.core.permissions import (
     scoped,
 )
 from assure.core.tables import Column, Table
+from assure.core.uploads import CSV_UPLOAD_LIMIT, accepts_uploads, extract_upload_limit
 
 from . import charts, selectors, services
 from .catalogue import AREAS, COUNT, INDICATORS, PERCENT, RATE, in_area
@@ -514,6 +515,7 @@ def extract_list(request):
     )
 
 
+@accepts_uploads(extract_upload_limit)
 @permission_required(Area.CHILD_LEVEL, Action.EDIT)
 def extract_upload(request):
     form = ExtractUploadForm(request.POST or None, request.FILES or None)
@@ -713,6 +715,7 @@ def return_reopen(request, pk):
     )
 
 
+@accepts_uploads(CSV_UPLOAD_LIMIT)
 @permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
 def returns_upload(request, dataset_pk):
     dataset = get_scoped_object_or_404(AggregateDataset.objects.all(), request.user, pk=dataset_pk)
@@ -808,6 +811,7 @@ def benchmark_list(request):
     )
 
 
+@accepts_uploads(CSV_UPLOAD_LIMIT)
 @permission_required(Area.PERFORMANCE, Action.EDIT)
 def benchmark_upload(request):
     form = BenchmarksCsvForm(request.POST or None, request.FILES or None)

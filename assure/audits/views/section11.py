@@ -22,6 +22,7 @@ from assure.core.permissions import (
     require,
     scoped,
 )
+from assure.core.uploads import accepts_uploads
 
 from .. import movement, selectors, services
 from ..filters import Section11ReturnFilter
@@ -42,6 +43,7 @@ from ..models import (
     Section11Return,
     Section11Round,
 )
+from ..uploads import MAX_EVIDENCE_BYTES
 
 
 @permission_required(Area.AUDITS)
@@ -142,6 +144,7 @@ def answer_edit(request, pk):
     )
 
 
+@accepts_uploads(MAX_EVIDENCE_BYTES)
 @permission_required(Area.AUDITS, Action.EDIT)
 def evidence_upload(request, pk):
     answer = get_scoped_object_or_404(
