@@ -67,9 +67,12 @@ class DataVersion(AuditedModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="data_versions")
     created_at = models.DateTimeField(default=timezone.now)
     extracts = models.ManyToManyField(Extract, related_name="data_versions")
+    # The Parquet files' folder, relative to ASSURE_VAR_DIR/data (performance.services.version_folder).
     folder = models.CharField(max_length=255)
     reference_date = models.DateField(null=True, blank=True)
     event_counts = models.JSONField(default=dict)
+    # When a superseded version's events were deleted (performance.services.data_versions_prune).
+    pruned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -216,12 +216,42 @@ def _write_version(events: list[ImportResult]) -> Path:
 def _record_version(partnership: Partnership, folder: Path, extracts: list[Extract], *, started_by=None) -> DataVersion:
     tables = {kind: pq.read_metadata(folder / f"{kind}.parquet").num_rows for kind in EVENT_KINDS}
     single = extracts[0].reference_date if len(extracts) == 1 else None
+    # Relative to the data folder, so a backup restores under another ASSURE_VAR_DIR.
     version = DataVersion.objects.create(
-        partnership=partnership, folder=str(folder), reference_date=single, event_counts=tables
+        partnership=partnership,
+        folder=folder.relative_to(_data_dir()).as_posix(),
+        reference_date=single,
+        event_counts=tables,
     )
     version.extracts.set(extracts)
     indicator_run_start(data_version=version, started_by=started_by)
     return version
+
+
+def version_folder(data_version: DataVersion) -> Path:
+    """Where a data version's Parquet files are (its folder is kept relative to the data folder)."""
+    if data_version.pruned_at:
+        raise ValidationError(f"{data_version} was pruned on {data_version.pruned_at:%d %B %Y}: its events are gone.")
+    return _data_dir() / data_version.folder
+
+
+# How many of the newest data versions are kept whatever uses them (decisions.md section 2, "Retention").
+VERSIONS_KEPT = 5
+
+
+def data_versions_prune(*, partnership: Partnership) -> list[DataVersion]:
+    """Delete the events of superseded data versions: any not among the newest ``VERSIONS_KEPT`` and used by no
+    published run. The records stay (their runs' figures are stored with the runs), marked pruned."""
+    versions = DataVersion.objects.filter(partnership=partnership, pruned_at__isnull=True)
+    newest = list(versions.order_by("-created_at", "-pk").values_list("pk", flat=True)[:VERSIONS_KEPT])
+    superseded = versions.exclude(pk__in=newest).exclude(runs__is_published=True).distinct()
+    pruned = []
+    for version in superseded:
+        shutil.rmtree(_data_dir() / version.folder, ignore_errors=True)
+        version.pruned_at = timezone.now()
+        version.save(update_fields=["pruned_at"])
+        pruned.append(version)
+    return pruned
 
 
 def indicator_run_start(*, data_version: DataVersion, started_by=None) -> Job:
@@ -263,7 +293,7 @@ def indicator_run_compute(*, data_version: DataVersion, job: Job) -> IndicatorRu
     started = time.monotonic()
     started_at = timezone.now()
     job_stage(job, "Reading the data")
-    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    events = _read_events(version_folder(data_version), data_version.reference_date)
     limits = import_limits()
     periods_to_compute = standard_periods(data_version.partnership)
     documents = []
@@ -318,7 +348,7 @@ def indicator_run_compute(*, data_version: DataVersion, job: Job) -> IndicatorRu
 
 
 def data_quality_rows(*, data_version: DataVersion) -> list[dict]:
-    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    events = _read_events(version_folder(data_version), data_version.reference_date)
     return quality_rows(events)
 
 
@@ -329,7 +359,7 @@ def custom_period_compute(
 
     The results are never saved: anyone may ask for any period, and a read must not write.
     """
-    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    events = _read_events(version_folder(data_version), data_version.reference_date)
     document = compute(events, period_from=period_from, period_to=period_to, population=population)
     label = f"{period_from:%d %b %Y} to {period_to:%d %b %Y}"
     return [

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assure.core.models import AccessLogEntry
 from assure.core.permissions import Role
+from assure.performance import services
 from assure.performance.models import DataVersion, Extract, IndicatorResult, IndicatorRun
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
@@ -64,7 +65,7 @@ def test_an_upload_imports_good_rows_lists_bad_ones_and_computes_indicators(
 def test_child_identifiers_are_pseudonymised_before_they_are_stored(analyst_client, django_capture_on_commit_callbacks):
     upload(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
     version = DataVersion.objects.get()
-    stored = pq.read_table(Path(version.folder) / "referral.parquet").column("child_id").to_pylist()
+    stored = pq.read_table(services.version_folder(version) / "referral.parquet").column("child_id").to_pylist()
     assert len(stored) == 2 and len(set(stored)) == 1
     assert stored[0] != "CHILD-1" and len(stored[0]) == 64
 
