@@ -327,7 +327,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["m
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Server errors noted for `assure alerts` (time and status only).
+        "server_errors": {"class": "assure.core.server_errors.ServerErrorLog", "level": "ERROR"},
+    },
+    "loggers": {"django.request": {"handlers": ["server_errors"], "level": "ERROR", "propagate": True}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
 }
 

@@ -15,6 +15,8 @@ for emails.
 """
 
 import logging
+import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -186,10 +188,25 @@ def stalled_task_results(*, queue_names, now: datetime | None = None) -> list[DB
         if worker is None:
             dead = result.started_at is None or result.started_at < now - STALLED_AFTER
         else:
-            dead = worker.stopped_at is not None or worker.beat_at < now - WORKER_SILENT_AFTER
+            dead = worker_is_dead(worker, now=now)
         if dead:
             stalled.append(result)
     return stalled
+
+
+def worker_is_dead(worker: WorkerHeartbeat, *, now: datetime) -> bool:
+    """Stopped, silent for ``WORKER_SILENT_AFTER``, or — on this machine — its process gone (a worker killed and
+    started again by systemd is recovered from at once, not two minutes later)."""
+    if worker.stopped_at is not None or worker.beat_at < now - WORKER_SILENT_AFTER:
+        return True
+    if worker.hostname == socket.gethostname()[:255] and worker.pid != os.getpid():
+        try:
+            os.kill(worker.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False
 
 
 class WorkerStopped(Exception):

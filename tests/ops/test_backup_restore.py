@@ -19,7 +19,10 @@ def use_var_dir(settings, folder: Path) -> None:
     settings.VAR_DIR = folder
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder / "uploads"}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder / "uploads"},
+        },
     }
 
 

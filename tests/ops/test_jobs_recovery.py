@@ -1,6 +1,8 @@
 """A worker that recovers: work left by a dead worker (found by its heartbeat) is queued again once when it can run
 again from the start, and marked failed, to try again, otherwise; the worker itself outlives a database outage."""
 
+import socket
+import subprocess
 from datetime import timedelta
 from io import StringIO
 
@@ -229,3 +231,18 @@ def test_a_worker_that_loses_the_database_mid_task_gives_the_task_up_and_it_is_r
     job.refresh_from_db()
     assert (job.state, job.error) == (Job.State.FAILED, jobs.WORKER_STOPPED)
     assert DBTaskResult.objects.get(pk=job.task_result_id).status == TaskResultStatus.FAILED
+
+
+def test_work_of_a_killed_worker_on_this_machine_is_recovered_without_waiting(
+    database_queues, django_capture_on_commit_callbacks
+):
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    WorkerHeartbeat.objects.create(
+        worker_id="killed-here", queues="heavy", hostname=socket.gethostname(), pid=gone.pid, beat_at=timezone.now()
+    )
+    computation = started_by_worker(Job.Kind.INDICATOR_RUN, "killed-here", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.jobs_recover_stalled() == (1, 0)
+    computation.refresh_from_db()
+    assert computation.state == Job.State.QUEUED
