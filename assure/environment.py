@@ -19,6 +19,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_ENV_FILE = Path("/etc/assure/assure.env")
+# A source checkout keeps pyproject.toml beside the package; an installed wheel sits in site-packages, where
+# nothing of Assure's may be written and nothing of the checkout (node_modules, var/) exists.
+SOURCE_CHECKOUT = (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
 POSTURES = ("production", "demo", "dev")
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -15,6 +15,11 @@ can name a child or an adult a record is about.
 
 import os
 
+from assure.environment import SOURCE_CHECKOUT, load_environment
+
+# gunicorn reads this before Assure's settings do: the environment file must be read here too.
+load_environment(source_checkout=SOURCE_CHECKOUT)
+
 bind = [os.environ.get("ASSURE_WEB_BIND", "unix:/run/assure-web/gunicorn.sock")]
 workers = int(os.environ.get("ASSURE_WEB_WORKERS", "3"))
 threads = int(os.environ.get("ASSURE_WEB_THREADS", "1"))

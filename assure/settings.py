@@ -18,12 +18,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from assure.environment import load_environment, posture, require_production_settings
+from assure.environment import SOURCE_CHECKOUT, load_environment, posture, require_production_settings
 
 BASE_DIR = Path(__file__).resolve().parent
-# A source checkout keeps pyproject.toml beside the package; an installed wheel sits in site-packages, where
-# nothing of Assure's may be written and nothing of the checkout (node_modules, var/) exists.
-SOURCE_CHECKOUT = (BASE_DIR.parent / "pyproject.toml").is_file()
 ASSURE_ENV_FILE = load_environment(source_checkout=SOURCE_CHECKOUT)
 ASSURE_ENV = posture(source_checkout=SOURCE_CHECKOUT, env_file=ASSURE_ENV_FILE)
 PRODUCTION = ASSURE_ENV == "production"

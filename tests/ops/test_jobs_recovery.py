@@ -246,3 +246,30 @@ def test_work_of_a_killed_worker_on_this_machine_is_recovered_without_waiting(
         assert jobs.jobs_recover_stalled() == (1, 0)
     computation.refresh_from_db()
     assert computation.state == Job.State.QUEUED
+
+
+def test_operations_see_workers_and_jobs_from_the_command_line(admin_user):
+    WorkerHeartbeat.objects.create(
+        worker_id="w-mail", queues="mail", hostname="assure-1", pid=7, beat_at=timezone.now()
+    )
+    Job.objects.create(
+        kind=Job.Kind.INDICATOR_RUN, label="Figures", task_path=TASK, started_by=admin_user, state=Job.State.RUNNING
+    )
+    Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        label="Upload",
+        task_path=TASK,
+        state=Job.State.FAILED,
+        error=jobs.WORKER_STOPPED,
+        finished_at=timezone.now() - timedelta(days=3),
+    )
+    out = StringIO()
+    call_command("jobs", stdout=out)
+    text = out.getvalue()
+    assert "mail         alive  assure-1:7" in text
+    assert "No live worker for: heavy" in text
+    assert "Indicator run     Running" in text and admin_user.email in text
+    assert "Import" not in text
+    out = StringIO()
+    call_command("jobs", "--days", "7", "--state", "failed", stdout=out)
+    assert "Import" in out.getvalue() and jobs.WORKER_STOPPED in out.getvalue()
