@@ -1,6 +1,6 @@
 """Backups with a restore: the demo partnership backed up, wiped, and restored under another ASSURE_VAR_DIR gives the
 same rows in every table, the same files, and an audit chain that verifies (SQLite here and in the PostgreSQL run of
-the suite; bench/backup_restore_postgres.sh does the same against a server with separate roles)."""
+the suite)."""
 
 import tarfile
 from pathlib import Path
