@@ -8,10 +8,13 @@ BIN := $(VENV)/bin
 # The DfE validation rules pin pandas and numpy below 2: they get an environment of their own.
 VALIDATORS := .venv-validators
 CSS := assure/core/static/dist/assure.css
+# GOV.UK Frontend's script and assets (fonts, images), copied beside the CSS so the package carries them.
+GOVUK := assure/core/static/govuk
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 # Where `make run` serves Assure.
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev assets validators system-packages chromium clean
+.PHONY: run test install install-dev assets wheel validators system-packages chromium clean
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +33,19 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(CSS): node_modules/.package-lock.json assure/frontend/assure.scss
 	npm run --silent build
 
+$(GOVUK)/govuk-frontend.min.js: node_modules/.package-lock.json
+	rm -rf $(GOVUK) && mkdir -p $(GOVUK)
+	cp -R $(GOVUK_DIST)/assets $(GOVUK)/assets
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $@
+
+# The wheel a server installs (docs/deploy.md): Assure's code with its templates, data and built assets.
+# Built from the locked environment's setuptools, without fetching a build backend.
+wheel: $(VENV)/.dev assets
+	rm -rf build dist/assure-*.whl
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	rm -rf build
+	@ls dist/assure-*.whl
+
 $(VALIDATORS)/.installed: requirements-validators.lock
 	test -x $(VALIDATORS)/bin/python || $(PYTHON) -m venv $(VALIDATORS)
 	$(VALIDATORS)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-validators.lock
@@ -39,7 +55,7 @@ validators: $(VALIDATORS)/.installed
 
 install: $(VENV)/.runtime assets
 install-dev: $(VENV)/.dev assets
-assets: $(CSS)
+assets: $(CSS) $(GOVUK)/govuk-frontend.min.js
 
 # Debian packages: Pango for WeasyPrint's PDFs, and Chromium for the browser tests
 # (never a downloaded browser build). Installed only when missing.
@@ -72,4 +88,4 @@ test: install-dev chromium validators
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) $(VALIDATORS) node_modules assure/core/static/dist var
+	rm -rf $(VENV) $(VALIDATORS) node_modules assure/core/static/dist $(GOVUK) var build dist

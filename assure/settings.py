@@ -1,10 +1,13 @@
-"""Assure's one settings module, driven by environment variables.
+"""Assure's one settings module, driven by environment variables (docs/deploy.md lists every one).
 
 ASSURE_ENV chooses the posture:
-- ``production``: everything secure; SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) must be set.
+- ``production``: everything secure; refuses to start without each setting ``assure.environment`` requires.
 - ``demo``: the local demonstration (``make run``): production-like, but served over
   plain HTTP on 127.0.0.1 and with demo users excused from two-factor sign-in.
 - ``dev``: a developer's machine: DEBUG on, two-factor sign-in not required.
+
+Outside a source checkout (an installed wheel) ASSURE_ENV must be set and the environment file
+(``ASSURE_ENV_FILE``, default /etc/assure/assure.env) is read first, so services and manual runs agree.
 """
 
 import os
@@ -15,14 +18,23 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BASE_DIR.parent
-VAR_DIR = Path(os.environ.get("ASSURE_VAR_DIR", PROJECT_DIR / "var"))
+from assure.environment import SOURCE_CHECKOUT, load_environment, posture, require_production_settings
 
-ASSURE_ENV = os.environ.get("ASSURE_ENV", "dev")
-if ASSURE_ENV not in ("production", "demo", "dev"):
-    raise ImproperlyConfigured(f"ASSURE_ENV is {ASSURE_ENV!r}; expected production, demo or dev")
+BASE_DIR = Path(__file__).resolve().parent
+ASSURE_ENV_FILE = load_environment(source_checkout=SOURCE_CHECKOUT)
+ASSURE_ENV = posture(source_checkout=SOURCE_CHECKOUT, env_file=ASSURE_ENV_FILE)
 PRODUCTION = ASSURE_ENV == "production"
+if PRODUCTION:
+    require_production_settings()
+
+if os.environ.get("ASSURE_VAR_DIR", "").strip():
+    VAR_DIR = Path(os.environ["ASSURE_VAR_DIR"])
+elif SOURCE_CHECKOUT:
+    VAR_DIR = BASE_DIR.parent / "var"
+else:
+    raise ImproperlyConfigured(
+        "ASSURE_VAR_DIR must be set outside a source checkout: the folder for uploads, data versions and backups"
+    )
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -43,11 +55,8 @@ def _local_secret(filename: str) -> str:
 
 
 if PRODUCTION:
-    try:
-        SECRET_KEY = os.environ["SECRET_KEY"]
-        ASSURE_PSEUDONYMISATION_KEY = os.environ["ASSURE_PSEUDONYMISATION_KEY"]
-    except KeyError as missing:
-        raise ImproperlyConfigured(f"{missing.args[0]} must be set in production") from None
+    SECRET_KEY = os.environ["SECRET_KEY"]
+    ASSURE_PSEUDONYMISATION_KEY = os.environ["ASSURE_PSEUDONYMISATION_KEY"]
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret("secret_key")
     ASSURE_PSEUDONYMISATION_KEY = os.environ.get("ASSURE_PSEUDONYMISATION_KEY") or _local_secret("pseudonymisation_key")
@@ -56,9 +65,10 @@ else:
 ASSURE_AUDIT_KEY = os.environ.get("ASSURE_AUDIT_KEY") or ("" if PRODUCTION else _local_secret("audit_key"))
 
 DEBUG = _env_bool("DEBUG", ASSURE_ENV == "dev")
+# Signing keys retired by a rotation (docs/deploy.md, "Rotating secrets"): sessions and links signed with them
+# still work until they lapse, then the old key is dropped from this list.
+SECRET_KEY_FALLBACKS = [key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
-if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -93,6 +103,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF's check, the first thing that would read an upload's body.
+    "assure.core.uploads.UploadGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -128,9 +140,6 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "assure.core.forms.GovukFormRenderer"
 
-if PRODUCTION and not os.environ.get("DATABASE_URL"):
-    # Never a silent fall back to a SQLite file beside the code: production data lives in PostgreSQL.
-    raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://…)")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'assure.sqlite3'}"),
@@ -234,6 +243,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Health checks answer monitoring on the server itself over plain HTTP, rather than redirecting it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -271,7 +282,8 @@ STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     # WhiteNoise serves from the finders here; the folder only has to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [("govuk", PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")]
+# GOV.UK Frontend's script and assets are copied into assure/core/static/govuk/ by the build (make assets), so a
+# wheel carries them like the compiled CSS: nothing is looked up under node_modules.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "uploads"}},
@@ -305,6 +317,9 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 # Where people reach Assure, for links in emails sent by scheduled commands (no request to take it from).
 ASSURE_BASE_URL = os.environ.get("ASSURE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "assure@localhost")
+# The mailbox of the people who run Assure: alerts (server errors, a silent worker, a failed backup verification or
+# audit-chain check) go here at once, not through the mail queue.
+ASSURE_ALERT_EMAIL = os.environ.get("ASSURE_ALERT_EMAIL", "").strip()
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work waits in the database for `assure db_worker`, one worker per queue: `mail` for every email,
@@ -315,7 +330,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["m
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Server errors noted for `assure alerts` (time and status only).
+        "server_errors": {"class": "assure.core.server_errors.ServerErrorLog", "level": "ERROR"},
+    },
+    "loggers": {"django.request": {"handlers": ["server_errors"], "level": "ERROR", "propagate": True}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
 }
 

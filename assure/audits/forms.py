@@ -1,9 +1,9 @@
 from django import forms
 from django.db import models
 
+from assure.core.evidence_files import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
 from assure.core.forms import DateField
 from assure.core.models import Agency, Priority, ReportingYear
-from assure.core.uploads import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
 
 from .models import (
     NEEDS_ACTION,

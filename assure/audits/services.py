@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from assure.actions.selectors import actions_from_source
 from assure.actions.services import action_create_from_source
+from assure.core.evidence_files import check_evidence_file
 from assure.core.models import Agency, User
 from assure.core.notify import email_body, notify
 from assure.core.periods import add_months
 from assure.core.permissions import Role
 from assure.core.selectors import holders_of, partnership_admins
-from assure.core.uploads import check_evidence_file
 from assure.core.workdays import is_working_day
 
 from . import movement

@@ -406,7 +406,7 @@ class Job(AuditedModel):
     permission_area = Area.CHILD_LEVEL
     owner_path = "started_by"
     # Stage and progress change every few seconds while a job runs: the trail keeps its state changes instead.
-    audit_exclude = ("stage", "progress", "stages", "heartbeat_at")
+    audit_exclude = ("stage", "progress", "stages", "heartbeat_at", "task_result_id")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     label = models.CharField(max_length=200, help_text="What the work is, in people's words.")
@@ -431,6 +431,8 @@ class Job(AuditedModel):
     record_id = models.CharField(max_length=64, blank=True)
     result_path = models.CharField(max_length=300, blank=True, help_text="The page that shows the result.")
     start_path = models.CharField(max_length=300, blank=True, help_text="The page to start the work again from.")
+    # The queued task running it (django-tasks' result id), so a worker that died with it can be found.
+    task_result_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-pk"]
@@ -458,6 +460,32 @@ class Job(AuditedModel):
     @property
     def state_colour(self) -> str:
         return self.STATE_TAG_COLOURS[self.State(self.state)]
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process saying it is alive: written every few seconds by ``assure db_worker`` (see
+    ``core.worker``). Work claimed by a worker that stopped beating is recovered (``core.jobs``), and
+    ``/healthz/worker`` answers 503 when a queue has no worker beating. Machinery, not a record anyone changes:
+    not audited."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    queues = models.CharField(max_length=200)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now)
+    # Set when the worker stops cleanly, or gives up an identity after losing the database mid-task.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self):
+        return f"Worker {self.worker_id} ({self.queues}) on {self.hostname}"
+
+    @property
+    def queue_names(self) -> list[str]:
+        return [name for name in self.queues.split(",") if name]
 
 
 def check_role_terms(terms) -> None:

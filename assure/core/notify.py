@@ -8,21 +8,27 @@ sign-in.
 """
 
 import contextvars
+import logging
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-MAIL_QUEUE = "mail"
-# A send takes seconds; one still running after this long lost its worker.
-SEND_STALLED_AFTER = timedelta(minutes=20)
+from .jobs import MAIL_QUEUE, STALLED_AFTER, stalled_task_results
+
+logger = logging.getLogger(__name__)
+
+# A send takes seconds; one still running after this long, by a worker that never beat, lost its worker.
+SEND_STALLED_AFTER = STALLED_AFTER
+SEND_STOPPED = "The worker sending this message stopped before it finished. Try again from Background work."
 
 _held_back: contextvars.ContextVar[bool] = contextvars.ContextVar("assure_emails_held_back", default=False)
 
@@ -89,13 +95,33 @@ class WorkerStopped(Exception):
 
 
 def sends_recover_stalled(*, now: datetime | None = None) -> int:
-    """Mark failed every send whose worker stopped mid-way, so it shows as failed rather than sending for ever."""
+    """Mark failed every send whose worker died mid-way, so it shows as failed, to send again, rather than sending
+    for ever."""
     now = now or timezone.now()
-    stalled = DBTaskResult.objects.filter(
-        queue_name=MAIL_QUEUE, status=TaskResultStatus.RUNNING, started_at__lt=now - SEND_STALLED_AFTER
-    )
-    count = 0
+    stalled = stalled_task_results(queue_names=[MAIL_QUEUE], now=now)
     for result in stalled:
-        result.set_failed(WorkerStopped("The worker sending this message stopped before it finished."))
-        count += 1
-    return count
+        result.set_failed(WorkerStopped(SEND_STOPPED))
+    return len(stalled)
+
+
+def failed_sends():
+    """Emails whose send failed, newest first (the Background work page lists them, never their words)."""
+    return DBTaskResult.objects.filter(queue_name=MAIL_QUEUE, status=TaskResultStatus.FAILED).order_by("-finished_at")
+
+
+def email_send_again(*, task_result_id: str) -> None:
+    """Queue a failed email again, as it was; the failed attempt stays on record."""
+    result = failed_sends().filter(pk=task_result_id).first()
+    if result is None:
+        raise ValidationError("Only an email whose send failed can be sent again.")
+    send_email.enqueue(**result.args_kwargs["kwargs"])
+
+
+def alert_operations(*, subject: str, body: str) -> bool:
+    """Tell the people who run Assure (``ASSURE_ALERT_EMAIL``) at once, not through the ``mail`` queue: the alert
+    may be that the queue's worker or the database is down. Returns whether a message went."""
+    if not settings.ASSURE_ALERT_EMAIL:
+        logger.error("Alert not emailed (ASSURE_ALERT_EMAIL is not set): %s", subject)
+        return False
+    send_mail(f"[Assure alert] {subject}", body, None, [settings.ASSURE_ALERT_EMAIL])
+    return True

@@ -1,82 +1,229 @@
-"""Uploaded files (Section 11 evidence, agencies' returns to a rapid review): what may be uploaded, checked by name,
-size and content.
+"""Uploads refused before they are written (decisions.md section 5, "Uploads before writing").
 
-No virus scanner can be kept up to date where Assure runs, so a file is accepted only if
-its extension is on the list, it is within the size limit, and its first bytes are what
-that type of file starts with (a program renamed ``.pdf`` starts with ``MZ``, not ``%PDF-``).
-Files are stored under a random name outside the web root and served only by a view that
-checks permission.
+An upload's body is only read, and written to the server's temporary folder, for a signed-in person the page lets
+in, and only up to the page's limit. Three guards, one rule (``upload_refusal``):
+
+- **nginx** (docs/deploy.md) caps every body (``client_max_body_size``: the page's limit on upload pages, 10 MB
+  elsewhere) and, on upload pages, asks ``upload_permitted`` (``auth_request``) before it reads the body.
+- **``UploadGuardMiddleware``**, before anything reads the body (CSRF's check included), turns away a file sent by
+  someone signed out (to sign-in), without permission (the page's refusal) or declaring more than the page takes
+  (413 with the limit) — having read nothing.
+- **``GuardedUploadHandler``**, first among Django's upload handlers, applies the same rule when parsing starts
+  by any other road, and counts the body as it arrives, stopping it at the limit.
+
+Pages that take files say so with ``@accepts_uploads(limit)``; any other page takes at most
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (10 MB).
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from django.views.decorators.cache import never_cache
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+from .middleware import public, two_factor_exempt
+from .permissions import permission_row, require
 
-_ZIP = (b"PK\x03\x04",)
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+BODY_METHODS = ("POST", "PUT", "PATCH")
+# What a form adds to its file: the boundaries, the CSRF token and the other fields.
+FORM_OVERHEAD = 64 * 1024
+# Benchmark figures and agencies' quarterly returns, as CSV files.
+CSV_UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+def extract_upload_limit() -> int:
+    """The largest child-level extract (``ASSURE_EXTRACT_MAX_MB``)."""
+    return settings.ASSURE_EXTRACT_MAX_BYTES
+
+
+def accepts_uploads(limit: int | Callable[[], int]):
+    """View decorator: this page takes a file of up to ``limit`` bytes (a number, or a function of no arguments read
+    on each request, so a setting can decide it), in a body up to ``FORM_OVERHEAD`` larger."""
+
+    def decorator(view):
+        view.assure_upload_limit = limit
+        return view
+
+    return decorator
+
+
+def upload_limit(view) -> int:
+    """The largest body ``view`` takes, in bytes."""
+    limit = getattr(view, "assure_upload_limit", None)
+    if limit is None:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (limit() if callable(limit) else limit) + FORM_OVERHEAD
 
 
 @dataclass(frozen=True)
-class FileType:
-    label: str
-    content_type: str
-    signatures: tuple[bytes, ...]  # empty: plain text, checked by decoding instead
+class Refusal:
+    status: int  # 401 signed out, 403 not permitted, 413 too large
+    message: str
 
 
-FILE_TYPES = {
-    "pdf": FileType("PDF", "application/pdf", (b"%PDF-",)),
-    "docx": FileType("Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
-    "xlsx": FileType("Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    "pptx": FileType(
-        "PowerPoint presentation", "application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP
-    ),
-    "doc": FileType("Word 97-2003 document", "application/msword", _OLE),
-    "xls": FileType("Excel 97-2003 workbook", "application/vnd.ms-excel", _OLE),
-    "png": FileType("PNG image", "image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": FileType("JPEG image", "image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": FileType("JPEG image", "image/jpeg", (b"\xff\xd8\xff",)),
-    "txt": FileType("text file", "text/plain", ()),
-    "csv": FileType("CSV file", "text/csv", ()),
-}
+def upload_refusal(request, view, content_length: int) -> Refusal | None:
+    """Why the body of an upload to ``view`` must not be read, or None to read it. ``request.user`` is the sender.
 
-ALLOWED_LIST = "PDF, Word, Excel, PowerPoint, PNG, JPEG, text or CSV"
-
-
-def check_evidence_file(upload) -> FileType:
-    """The file's type if it may be stored; otherwise a ValidationError that says what to do."""
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    file_type = FILE_TYPES.get(extension)
-    if file_type is None:
-        raise ValidationError(f"The selected file must be a {ALLOWED_LIST} file.")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(f"The selected file must be smaller than {filesizeformat(MAX_EVIDENCE_BYTES)}.")
-    if upload.size == 0:
-        raise ValidationError("The selected file is empty.")
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    if file_type.signatures:
-        genuine = any(head.startswith(signature) for signature in file_type.signatures)
-    else:
-        genuine = _is_text(head)
-    if not genuine:
-        raise ValidationError(
-            f"The selected file is not a real {file_type.label}: its contents do not match its name. "
-            f"Upload the document itself, saved as a {ALLOWED_LIST} file."
-        )
-    return file_type
+    A refusal by the page's permission raises its usual exception (``require``): a 403, or a compartment's 404.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return Refusal(401, "Sign in to upload a file.")
+    if getattr(view, "assure_public", False):
+        return Refusal(403, "This page does not take files.")
+    if user.needs_two_factor() and not user.is_verified():
+        return Refusal(403, "Confirm it is you with your second factor before uploading a file.")
+    row = permission_row(view)
+    if row is None:
+        return Refusal(403, "This page does not take files.")
+    if row.area is not None:
+        require(user, row.area, row.action, scope=row.scope)
+    limit = upload_limit(view)
+    if content_length > limit:
+        return Refusal(413, f"The file is too large. This page takes files up to {filesizeformat(limit)}.")
+    return None
 
 
-def _is_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
+def _is_upload(request) -> bool:
+    return request.method in BODY_METHODS and request.content_type == "multipart/form-data"
+
+
+def _content_length(value) -> int:
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # The 4 KB sample may end part-way through a character.
-        return error.start >= len(head) - 3
-    return True
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+def _view_of(request):
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    return match.func
+
+
+class UploadRefused(MultiPartParserError):
+    """An upload turned away by the handler: Django answers 400 and never parses the body again (not even to read
+    a CSRF token for the error page)."""
+
+
+class GuardedUploadHandler(FileUploadHandler):
+    """First of the upload handlers: refuses before the first byte of a refused upload is read, and stops a body
+    that grows past the page's limit."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        view = _view_of(self.request)
+        if view is None:
+            raise UploadRefused("An upload to an address that is not a page.")
+        try:
+            refusal = upload_refusal(self.request, view, content_length)
+        except (PermissionDenied, Http404) as error:
+            raise UploadRefused(str(error) or "This page is not open to you.") from None
+        if refusal is not None:
+            raise UploadRefused(refusal.message)
+        self.limit = upload_limit(view)
+        self.received = 0
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise UploadRefused(f"The file is larger than this page takes ({filesizeformat(self.limit)}).")
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class UploadGuardMiddleware:
+    """Turns away refused uploads before anything reads their bodies (place it before CsrfViewMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _is_upload(request):
+            request.upload_handlers.insert(0, GuardedUploadHandler(request))
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _is_upload(request):
+            return None
+        try:
+            refusal = upload_refusal(request, view_func, _content_length(request.META.get("CONTENT_LENGTH")))
+        except PermissionDenied as error:
+            # Answered here, not raised: Django's error pages would read the body for a CSRF token.
+            response = render(request, "403.html", {"exception": str(error)}, status=403)
+        except Http404:
+            response = render(request, "404.html", status=404)
+        else:
+            if refusal is None:
+                return None
+            if refusal.status == 401:
+                return redirect_to_login(request.get_full_path())
+            response = render(request, "core/upload_refused.html", {"message": refusal.message}, status=refusal.status)
+        # The body was never read: the connection cannot carry another request.
+        response["Connection"] = "close"
+        return response
+
+
+@never_cache
+@two_factor_exempt
+@public
+def upload_permitted(request):
+    """nginx's ``auth_request`` on upload pages, before it reads a body: 204 go ahead, 401 signed out, 403 refused.
+
+    nginx passes the original request line in ``X-Original-Method`` and ``X-Original-URI`` with the person's
+    cookies; the body never reaches here (nginx itself enforces the size).
+    """
+    original = request.headers.get("X-Original-URI", "")
+    if not original.startswith("/"):
+        return HttpResponse("Say which upload to check in X-Original-URI.\n", status=400, content_type="text/plain")
+    if request.headers.get("X-Original-Method", "").upper() not in BODY_METHODS:
+        return HttpResponse(status=204)
+    try:
+        view = resolve(urlsplit(original).path).func
+    except Resolver404:
+        return HttpResponse(status=403)
+    try:
+        refusal = upload_refusal(request, view, content_length=0)
+    except (PermissionDenied, Http404):
+        # The page's own refusal (403, or a compartment's 404): nginx passes on only 401 and 403.
+        return HttpResponse(status=403)
+    if refusal is not None:
+        return HttpResponse(status=401 if refusal.status == 401 else 403)
+    return HttpResponse(status=204)
+
+
+# Where nginx must guard: every page that takes files, as a regular expression of its whole path ------------------
+
+
+def upload_routes() -> list[tuple[str, int]]:
+    """(path regular expression, limit in bytes) for every page marked ``@accepts_uploads``, for the nginx site."""
+    routes = []
+
+    def walk(patterns, prefix: str):
+        for pattern in patterns:
+            regex = pattern.pattern.regex.pattern.lstrip("^").removesuffix(r"\Z")
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + regex)
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "assure_upload_limit"):
+                path = re.sub(r"\(\?P<\w+>", "(", prefix + regex)
+                routes.append((f"^/{path}$", upload_limit(pattern.callback)))
+
+    walk(get_resolver().url_patterns, "")
+    return routes

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import job_views, views
+from . import health, job_views, uploads, views
 
 app_name = "core"
 
@@ -48,4 +48,10 @@ urlpatterns = [
     path("background-work/<int:pk>/", job_views.job_detail, name="job-detail"),
     path("background-work/<int:pk>/status.json", job_views.job_status, name="job-status"),
     path("background-work/<int:pk>/try-again/", job_views.job_retry, name="job-retry"),
+    path(
+        "background-work/emails/<uuid:task_result_id>/send-again/", job_views.email_send_again, name="email-send-again"
+    ),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/worker", health.healthz_worker, name="healthz-worker"),
+    path("upload-permitted", uploads.upload_permitted, name="upload-permitted"),
 ]

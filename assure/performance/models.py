@@ -228,6 +228,7 @@ class DataVersion(AuditedModel):
     sources = models.ManyToManyField(ExtractSource, related_name="data_versions")
     # The data in use this version was built from (its other sources are that version's).
     based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Relative to the data folder (performance.services.version_folder), so a backup restores elsewhere.
     folder = models.CharField(max_length=255)
     reference_date = models.DateField(null=True, blank=True)
     event_counts = models.JSONField(default=dict)

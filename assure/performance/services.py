@@ -79,6 +79,22 @@ def pseudonymiser_for(partnership: Partnership):
     return make_pseudonymiser(key)
 
 
+def _relative(folder: Path) -> str:
+    """A folder as kept in the database: relative to the data folder, so a backup restores under another
+    ASSURE_VAR_DIR."""
+    return folder.relative_to(_data_dir()).as_posix()
+
+
+def stored_folder(kept: str) -> Path:
+    """Where a source's or a data version's Parquet files are, from the folder kept in the database."""
+    return _data_dir() / kept
+
+
+def version_folder(data_version: DataVersion) -> Path:
+    """Where a data version's Parquet files are."""
+    return stored_folder(data_version.folder)
+
+
 def _private_folder(folder: Path) -> Path:
     """A folder only Assure's user can enter (0700), its parents too."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -286,7 +302,7 @@ def extract_check(*, extract: Extract, job: Job | None = None) -> Extract:
                     position=key.position,
                     label=key.label,
                     file_name=file_name[:300],
-                    folder=str(folder),
+                    folder=_relative(folder),
                     reference_date=reference_date,
                     records=summary.records,
                     children=summary.children,
@@ -314,7 +330,7 @@ def extract_check(*, extract: Extract, job: Job | None = None) -> Extract:
                 )
                 new_records.append(source)
             version = DataVersion.objects.create(
-                partnership=partnership, folder=str(version_folder), event_counts=counts, based_on=base
+                partnership=partnership, folder=_relative(version_folder), event_counts=counts, based_on=base
             )
             version.sources.set([source for key, source in kept.items() if key not in replaced] + new_records)
             _store_run(version, documents, excluded, started_at=started_at, seconds=time.monotonic() - started)
@@ -452,7 +468,7 @@ def _check_dfe_rules(found: _Found, pseudonymise, stage) -> dict[str, dict]:
 
 
 def _source_events(source: ExtractSource) -> ImportResult:
-    return _read_events(Path(source.folder), source.reference_date)
+    return _read_events(stored_folder(source.folder), source.reference_date)
 
 
 def _reject(extract: Extract, reason: str) -> Extract:
@@ -684,7 +700,7 @@ def indicator_run_compute(*, data_version: DataVersion, job: Job | None = None) 
             job_stage(job, text, progress)
 
     stage("Reading the data")
-    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    events = _read_events(version_folder(data_version), data_version.reference_date)
     documents = _compute_documents(events, data_version.partnership, stage)
     excluded = _excluded_by_kind(events)
     del events
@@ -694,7 +710,7 @@ def indicator_run_compute(*, data_version: DataVersion, job: Job | None = None) 
 
 
 def data_quality_rows(*, data_version: DataVersion) -> list[dict]:
-    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    events = _read_events(version_folder(data_version), data_version.reference_date)
     return quality_rows(events)
 
 
@@ -705,7 +721,7 @@ def custom_period_compute(
 
     The results are never saved: anyone may ask for any period, and a read must not write.
     """
-    events = _read_events(Path(data_version.folder), data_version.reference_date)
+    events = _read_events(version_folder(data_version), data_version.reference_date)
     document = compute(events, period_from=period_from, period_to=period_to, population=population)
     label = f"{period_from:%d %b %Y} to {period_to:%d %b %Y}"
     return [
@@ -841,7 +857,7 @@ def _remove_unused_data(partnership: Partnership, now: datetime) -> Counter:
     ]
     kept |= {extract.staged_version_id for extract in staged}
     for version in versions.filter(removed_at__isnull=True).exclude(pk__in=kept):
-        shutil.rmtree(version.folder, ignore_errors=True)
+        shutil.rmtree(version_folder(version), ignore_errors=True)
         version.removed_at = now
         version.save()
         done["data versions removed"] += 1
@@ -851,7 +867,7 @@ def _remove_unused_data(partnership: Partnership, now: datetime) -> Counter:
     for source in ExtractSource.objects.filter(
         extract__partnership=partnership, folder_deleted_at__isnull=True
     ).exclude(pk__in=needed):
-        shutil.rmtree(source.folder, ignore_errors=True)
+        shutil.rmtree(stored_folder(source.folder), ignore_errors=True)
         source.folder_deleted_at = now
         source.save()
         done["sources removed"] += 1

@@ -25,6 +25,7 @@ from assure.core.permissions import (
     scoped,
 )
 from assure.core.tables import Column, Table
+from assure.core.uploads import CSV_UPLOAD_LIMIT, accepts_uploads
 
 from . import charts, selectors, services
 from .catalogue import AREAS, COUNT, INDICATORS, PERCENT, RATE, in_area
@@ -733,6 +734,7 @@ def return_reopen(request, pk):
     )
 
 
+@accepts_uploads(CSV_UPLOAD_LIMIT)
 @permission_required(Area.AGENCY_RETURNS, Action.APPROVE)
 def returns_upload(request, dataset_pk):
     dataset = get_scoped_object_or_404(AggregateDataset.objects.all(), request.user, pk=dataset_pk)
@@ -828,6 +830,7 @@ def benchmark_list(request):
     )
 
 
+@accepts_uploads(CSV_UPLOAD_LIMIT)
 @permission_required(Area.PERFORMANCE, Action.EDIT)
 def benchmark_upload(request):
     form = BenchmarksCsvForm(request.POST or None, request.FILES or None)

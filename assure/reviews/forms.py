@@ -1,9 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from assure.core.evidence_files import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
 from assure.core.forms import DateField
 from assure.core.models import Agency
-from assure.core.uploads import ALLOWED_LIST, MAX_EVIDENCE_BYTES, check_evidence_file
 from assure.training.selectors import courses_to_link
 
 from . import selectors

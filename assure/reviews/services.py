@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from assure.actions.services import action_create_from_source
+from assure.core.evidence_files import check_evidence_file
 from assure.core.models import Agency, Partnership, RecordGrant, RoleAssignment, User
 from assure.core.notify import notify
 from assure.core.permissions import Action, Area, Role, may, refusal
 from assure.core.record_grants import record_grant_create, record_grant_revoke
 from assure.core.selectors import holders_of
-from assure.core.uploads import check_evidence_file
 
 from . import selectors
 from .clocks import rapid_review_due, working_days_before

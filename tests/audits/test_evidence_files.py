@@ -2,9 +2,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assure.audits.models import EvidenceFile
+from assure.core.evidence_files import MAX_EVIDENCE_BYTES
 from assure.core.models import AccessLogEntry, AuditEntry
 from assure.core.permissions import Role
-from assure.core.uploads import MAX_EVIDENCE_BYTES
 
 from . import builders
 

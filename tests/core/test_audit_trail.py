@@ -1,10 +1,10 @@
 from django.apps import apps
 
 from assure.core.audit import AuditedModel, AuditedQuerySet, DerivedRecord, acting_as
-from assure.core.models import AccessLogEntry, Agency, AuditEntry, AuditSeal, Sector
+from assure.core.models import AccessLogEntry, Agency, AuditEntry, AuditSeal, Sector, WorkerHeartbeat
 
-# Models that are not domain records: the trail itself, and framework tables.
-NOT_AUDITED = {AuditEntry, AccessLogEntry, AuditSeal}
+# The logs themselves, and a worker's heartbeat (machinery written every few seconds, not a record anyone changes).
+NOT_AUDITED = {AuditEntry, AccessLogEntry, AuditSeal, WorkerHeartbeat}
 
 
 def entries_for(record):

@@ -19,10 +19,12 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from assure.actions import services as action_services
 from assure.audits.models import EducationProvider, Inspection, Recommendation, Section11ProgressUpdate
-from assure.core.models import AuditEntry, Job, Priority, PrivilegedGrant, RoleAssignment
+from assure.core.models import AuditEntry, Job, Priority, PrivilegedGrant, RoleAssignment, WorkerHeartbeat
 from assure.core.permissions import COMPARTMENTS, GRANTS, Action, Role, Scope, permission_row
 from assure.core.record_grants import record_grant_create
 from assure.governance.models import (
@@ -220,6 +222,23 @@ def _world(partnership, police, council, make_person) -> SimpleNamespace:
         state=Job.State.SUCCEEDED,
     )
     _governance(world, partnership, police)
+    world.failed_email = DBTaskResult.objects.create(
+        task_path="assure.core.notify.send_email",
+        args_kwargs={"args": [], "kwargs": {"recipients": ["lead@walk.example"], "subject": "[Assure] A", "text": "B"}},
+        queue_name="mail",
+        backend_name="default",
+        status=TaskResultStatus.FAILED,
+        run_after=timezone.now(),
+        finished_at=timezone.now(),
+    )
+    # A worker on both queues, beating for as long as the walk takes, so /healthz/worker answers as in service.
+    WorkerHeartbeat.objects.create(
+        worker_id="walk-worker",
+        queues="mail,heavy",
+        hostname="walk",
+        pid=1,
+        beat_at=timezone.now() + timedelta(hours=1),
+    )
     world.admin = admin
     return world
 
@@ -545,6 +564,7 @@ ADDRESSES = {
     "lado:allegation-shares-revoke": lambda w: ([w.allegation.pk, w.allegation_share.pk], w.allegation),
     "lado:year-entered": lambda w: ([2019], None),
     "lado:year-confirm": lambda w: ([2019], None),
+    "core:email-send-again": lambda w: ([w.failed_email.pk], None),
 }
 
 

@@ -1,25 +1,15 @@
 """Deployment mistakes that would quietly weaken Assure stop it starting (issue 8's custom system checks)."""
 
-import os
 import subprocess
 import sys
 
 from assure.core import checks
+from tests.ops.production_environment import production_environment
 
 
 def _production_env(tmp_path, **overrides) -> dict:
-    env = {
-        **os.environ,
-        "ASSURE_ENV": "production",
-        "SECRET_KEY": "a-long-random-looking-secret-for-the-check-only-0123456789-abcdefghij",
-        "ASSURE_PSEUDONYMISATION_KEY": "another-test-only-key",
-        "ALLOWED_HOSTS": "assure.example.org",
-        "ASSURE_VAR_DIR": str(tmp_path),
-        **overrides,
-    }
-    for name in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        env.pop(name, None)
-    return env
+    """Every required production setting (issue 16), with the one under test changed."""
+    return {**production_environment(tmp_path), **overrides}
 
 
 def _assure(*args, env):
@@ -39,7 +29,8 @@ def test_production_refuses_to_start_without_a_database_url(tmp_path):
 def test_production_settings_on_sqlite_fail_the_checks(tmp_path):
     result = _assure("check", env=_production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'assure.sqlite3'}"))
     assert result.returncode != 0
-    assert "(assure.E002) The 'default' database is SQLite under production settings." in result.stderr
+    # Refused before the system checks run (assure.E002 stays as the second line of defence).
+    assert "DATABASE_URL must be a PostgreSQL database (postgres://…) in production" in result.stderr
 
 
 def test_a_proxy_without_django_ipware_fails_the_checks(settings, monkeypatch):

@@ -147,6 +147,6 @@ def test_kept_files_and_their_folders_are_private_to_assure(partnership, setting
     stored = Path(extract.files.get().stored_file.path)
     assert mode(stored) == 0o600 and mode(stored.parent) == 0o700
     version = DataVersion.objects.get()
-    for folder in (Path(extract.sources.get().folder), Path(version.folder)):
+    for folder in (services.stored_folder(extract.sources.get().folder), services.version_folder(version)):
         assert mode(folder) == 0o700
         assert {mode(path) for path in folder.iterdir()} == {0o600}

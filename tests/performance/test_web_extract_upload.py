@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assure.core.models import AccessLogEntry
 from assure.core.permissions import Role
+from assure.performance import services
 from assure.performance.models import DataVersion, Extract
 from assure.performance.selectors import working_run
 
@@ -80,7 +81,7 @@ def test_child_identifiers_are_pseudonymised_before_they_are_stored(
 ):
     upload_and_use(analyst_client, annex_a_zip(), django_capture_on_commit_callbacks)
     version = DataVersion.in_use(partnership)
-    stored = pq.read_table(Path(version.folder) / "referral.parquet").column("child_id").to_pylist()
+    stored = pq.read_table(services.version_folder(version) / "referral.parquet").column("child_id").to_pylist()
     assert len(stored) == 2 and len(set(stored)) == 1
     assert stored[0] != "CHILD-1" and len(stored[0]) == 64
 

@@ -91,7 +91,7 @@ def test_a_list_1_upload_changes_nothing_until_it_is_used_then_replaces_list_1_o
     new_contacts = extract.sources.get()
     assert after == {**sources_before, "annex_a:1": new_contacts.pk}
     version = DataVersion.in_use(partnership)
-    contacts = pq.read_metadata(f"{version.folder}/contact.parquet").num_rows
+    contacts = pq.read_metadata(services.version_folder(version) / "contact.parquet").num_rows
     assert contacts == new_contacts.records != in_use_before.event_counts["contact"]
     for kind in ("referral", "assessment", "s47", "cpp", "care_period", "early_help"):
         assert version.event_counts[kind] == in_use_before.event_counts[kind], kind

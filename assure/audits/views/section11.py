@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from assure.actions.selectors import actions_for_sources
 from assure.core.downloads import About, file_download, requested_format, table_download
+from assure.core.evidence_files import MAX_EVIDENCE_BYTES
 from assure.core.models import Partnership
 from assure.core.pages import service_form_page
 from assure.core.pdf import pdf_download
@@ -27,6 +28,7 @@ from assure.core.permissions import (
     require,
     scoped,
 )
+from assure.core.uploads import accepts_uploads
 
 from .. import export, movement, selectors, services
 from ..filters import Section11ReturnFilter
@@ -196,6 +198,7 @@ def _after_answer(answer, *, going_on: bool, from_check: bool) -> str:
     return reverse("audits:section11-answer-edit", args=[following.pk]) if following else _check_url(section11_return)
 
 
+@accepts_uploads(MAX_EVIDENCE_BYTES)
 @permission_required(Area.AUDITS, Action.EDIT)
 def evidence_upload(request, pk):
     answer = _editable_answer(request, pk)
