@@ -66,12 +66,14 @@ def status_counts_for_sources(sources, *, today: date | None = None) -> dict[str
     """How many actions, whoever owns them, come from any of ``sources`` (records of one model), by status: for
     aggregate figures (a year's review recommendations), never for listing the actions to a person."""
     sources = list(sources)
-    if not sources:
-        return status_counts(Action.objects.none().with_status(today))
-    actions = Action.objects.filter(
-        source_type=ContentType.objects.get_for_model(sources[0]), source_id__in=[source.pk for source in sources]
-    ).with_status(today)
-    return status_counts(actions)
+    actions = (
+        Action.objects.filter(
+            source_type=ContentType.objects.get_for_model(sources[0]), source_id__in=[source.pk for source in sources]
+        )
+        if sources
+        else Action.objects.none()
+    )
+    return {found.label: found.count for found in status_counts(actions.with_status(today))}
 
 
 def actions_from_source(source):

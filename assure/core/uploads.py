@@ -77,6 +77,13 @@ def upload_refusal(request, view, content_length: int) -> Refusal | None:
 
     A refusal by the page's permission raises its usual exception (``require``): a 403, or a compartment's 404.
     """
+    if getattr(view, "assure_upload_limit", None) is None:
+        # A page that takes no file reads a form sent as multipart (as test clients and some browsers send any form)
+        # like any other form: whoever sends it, up to the general limit.
+        limit = upload_limit(view)
+        if content_length > limit:
+            return Refusal(413, f"The form is too large. This page takes up to {filesizeformat(limit)}.")
+        return None
     user = request.user
     if not user.is_authenticated:
         return Refusal(401, "Sign in to upload a file.")

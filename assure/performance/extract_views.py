@@ -24,6 +24,7 @@ from assure.core.permissions import (
     scoped,
 )
 from assure.core.tables import Column, Table
+from assure.core.uploads import accepts_uploads, extract_upload_limit
 
 from . import selectors, services
 from .filters import DfeRuleFailureFilter, ExtractFilter
@@ -81,6 +82,7 @@ def extract_list(request):
     )
 
 
+@accepts_uploads(extract_upload_limit)
 @permission_required(Area.CHILD_LEVEL, Action.EDIT)
 def extract_upload(request):
     form = ExtractUploadForm(request.POST or None, request.FILES or None)

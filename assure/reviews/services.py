@@ -670,6 +670,8 @@ def recommendation_add(
     labelled with the review's published name; the text names the child by the review's pseudonym only."""
     today = _today(today)
     errors = _not_in_future(made_on, "made_on", "date made", today)
+    if due_on < today:
+        errors["due_on"] = f"Enter a due date on or after {today:%-d %B %Y}: its action cannot start overdue."
     if _mentions_a_child(review, text):
         pseudonym = review.pseudonym or "the review's pseudonym, such as Child B"
         errors["text"] = f"Name the child as {pseudonym}, never by their reference or name."

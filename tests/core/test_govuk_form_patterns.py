@@ -38,9 +38,8 @@ def test_a_field_some_answers_require_is_never_labelled_optional(police):
     assert "What you will do to improve</label>" in html
     assert "What you will do to improve (optional)" not in html
     assert "Narrative (optional)" in html
-    moderation = str(ModerationForm(answer=answer(police)))
-    assert "Action for the agency</label>" in moderation
-    assert "Action due by</legend>" in moderation and "(optional)" not in moderation
+    moderation = str(ModerationForm())
+    assert "Action agreed with the agency</label>" in moderation and "(optional)" not in moderation
 
 
 def test_a_chosen_answer_keeps_its_reveal_open_with_the_error_inside(partnership, admin_user):

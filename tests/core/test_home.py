@@ -60,26 +60,29 @@ def test_an_agency_lead_is_told_of_their_open_section_11_return_and_how_far_it_h
     rate_all(police_return, Rating.GOOD)
     police_return.answers.filter(standard__number="8.6").update(self_rating="")
     lines = _lines(_home(Role.AGENCY_LEAD, police))
-    line = lines["Test round 2018-19: Test Police's return was due by 14 December 2018, 2 of 3 standards rated"]
+    line = lines["Test round 2018-19: Test Police's return was due by 14 December 2018, 2 of 3 standards checked"]
     assert line.url == police_return.get_absolute_url()
 
 
 def test_a_practitioner_with_no_course_is_offered_the_courses_from_today(police):
     line = _lines(_home(Role.PRACTITIONER, police))["You have no course booked: find a course"]
-    assert line.url == f"/training/courses/?status=scheduled&date_from={timezone.localdate().isoformat()}&sort=date"
+    assert line.url == f"/training/courses/?status=scheduled&date_from={timezone.localdate().isoformat()}"
 
 
 def test_readers_see_the_figures_in_force_and_the_analyst_the_figures_not_yet_published(partnership, council):
-    version = DataVersion.objects.create(partnership=partnership, folder="v1", reference_date=date(2020, 3, 31))
+    version = DataVersion.objects.create(
+        partnership=partnership, folder="v1", reference_date=date(2020, 3, 31), in_use_since=timezone.now()
+    )
     published = IndicatorRun.objects.create(data_version=version)
-    Publication.objects.create(run=published)
-    IndicatorRun.objects.filter(pk=published.pk).update(started_at=timezone.now() - timedelta(days=10))
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    Publication.objects.create(run=published, published_at=ten_days_ago)
     IndicatorRun.objects.create(data_version=version)
-    computed = timezone.localtime(timezone.now() - timedelta(days=10))
-    in_force = f"Figures in force: computed on {computed:%-d %B %Y} from data to 31 March 2020"
+    published_on = f"{timezone.localtime(ten_days_ago):%-d %B %Y}"
+    in_force = f"Figures in force: published {published_on}"
     assert in_force in _lines(_home(Role.SCRUTINEER, council))
     analyst = _lines(_home(Role.ANALYST, council))
-    assert f"Working figures computed on {timezone.localdate():%-d %B %Y} are not yet published" in analyst
+    today = f"{timezone.localdate():%-d %B %Y}"
+    assert f"Working figures computed on {today} are not published (last published {published_on})" in analyst
     assert in_force not in analyst
 
 

@@ -145,7 +145,7 @@ def trained(module_, people, *, on=date(2019, 11, 5)):
     )
     for person in people:
         booking = course_book(
-            course=course, delegate=person, booked_by=person, workforce_role=WorkforceRole.REFERRER, today=on
+            course=course, delegate=person, booked_by=person, workforce_roles=[WorkforceRole.REFERRER], today=on
         )
         booking.attendance = Attendance.ATTENDED
         booking.save()

@@ -131,6 +131,7 @@ def make_recommendation():
         agency=_agency(),
         made_on=date(2020, 4, 20),
         due_on=date(2020, 10, 31),
+        today=date(2020, 4, 20),
     )
 
 

@@ -70,6 +70,7 @@ def test_a_recommendation_to_all_agencies_is_one_action_per_agency(review, partn
         agency=None,
         made_on=date(2020, 11, 3),
         due_on=date(2021, 3, 31),
+        today=date(2020, 11, 3),
     )
     owners = sorted(Action.objects.filter(source_id=recommendation.pk).values_list("agency__name", flat=True))
     assert owners == ["Test Council", "Test Police", "Test Schools"]
@@ -94,6 +95,7 @@ def test_the_action_closes_only_through_the_registers_closure_approval(review, p
         agency=police,
         made_on=date(2020, 11, 3),
         due_on=date(2021, 3, 31),
+        today=date(2020, 11, 3),
     )
     action = Action.objects.get(source_id=recommendation.pk)
     lead = person(Role.AGENCY_LEAD, police)

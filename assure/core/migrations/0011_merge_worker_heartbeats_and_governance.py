@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_ops_worker_heartbeats'),
-        ('core', '0010_governance_priority_plan'),
+        ("core", "0008_ops_worker_heartbeats"),
+        ("core", "0010_governance_priority_plan"),
     ]
 
-    operations = [
-    ]
+    operations = []

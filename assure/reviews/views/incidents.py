@@ -10,9 +10,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from assure.core.access import log_access
 from assure.core.downloads import file_download
+from assure.core.evidence_files import MAX_EVIDENCE_BYTES
 from assure.core.pages import form_page, list_page, service_form_page
 from assure.core.permissions import Action, Area, OutOfReach, can, get_scoped_object_or_404, permission_required, scoped
 from assure.core.tables import Column, Table
+from assure.core.uploads import accepts_uploads
 
 from .. import selectors, services
 from ..forms import (
@@ -377,6 +379,7 @@ def information_request_detail(request, pk):
     )
 
 
+@accepts_uploads(MAX_EVIDENCE_BYTES)
 @permission_required(Area.REVIEWS, open_to_grantees=True)
 @sensitive_post_parameters()
 def information_request_return(request, pk):
