@@ -318,6 +318,13 @@ def permission_row(view) -> PermissionRow | None:
     return getattr(view, "permission_row", None)
 
 
+def require_row(user, row: PermissionRow) -> None:
+    """Refuse unless ``user`` may open a page with this row of the permission matrix (a share of one of the area's
+    records opens the pages marked ``open_to_grantees``)."""
+    if not (row.open_to_grantees and row.action == Action.VIEW and _has_shares_in(user, row.area)):
+        require(user, row.area, row.action, scope=row.scope)
+
+
 def permission_required(
     area: Area, action: Action = Action.VIEW, *, scope: Scope = Scope.OWN, open_to_grantees: bool = False
 ):
@@ -331,8 +338,7 @@ def permission_required(
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not (open_to_grantees and action == Action.VIEW and _has_shares_in(request.user, area)):
-                require(request.user, area, action, scope=scope)
+            require_row(request.user, row)
             return view(request, *args, **kwargs)
 
         wrapped.permission_row = row

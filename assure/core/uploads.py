@@ -33,7 +33,7 @@ from django.urls.exceptions import Resolver404
 from django.views.decorators.cache import never_cache
 
 from .middleware import public, two_factor_exempt
-from .permissions import permission_row, require
+from .permissions import permission_row, require_row
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 # What a form adds to its file: the boundaries, the CSRF token and the other fields.
@@ -95,7 +95,7 @@ def upload_refusal(request, view, content_length: int) -> Refusal | None:
     if row is None:
         return Refusal(403, "This page does not take files.")
     if row.area is not None:
-        require(user, row.area, row.action, scope=row.scope)
+        require_row(user, row)
     limit = upload_limit(view)
     if content_length > limit:
         return Refusal(413, f"The file is too large. This page takes files up to {filesizeformat(limit)}.")

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from . import archive, codes
 from .annex_a import LISTS, LoadedList, lists_to_events, load_lists
 from .events import ImportResult, Pseudonymiser, conform, pseudonymise_tables
 from .faults import ImportRejected, quoted
 from .limits import Limits, running, scratch_folder
-from .tabular import parse_table
 
 CHILDREN_IN_NEED = 6
 LIST_TITLES = {annex_list.number: annex_list.title for annex_list in LISTS}
@@ -118,19 +118,23 @@ def _refuse_repeated_lists(parts: list[LoadedList]) -> None:
 def _children_in_need(con: duckdb.DuckDBPyConnection, part: LoadedList, pseudonymise: Pseudonymiser | None):
     """List 6: its children's details and refused rows as any list gives them, and its rows as the referrals they
     complete (child, CIN start date as the referral date, primary need, closure)."""
-    parsed, _ = parse_table(con, part.relation, part.annex_list.columns, part.found, file=part.file, sheet=part.sheet)
+    result = lists_to_events(con, [part], pseudonymise)
+    rows = part.parsed.table
     completing = conform(
         "referral",
-        con.sql(
-            f"""
-            SELECT child_id, cin_start_date AS referral_date, primary_need, closure_date, closure_reason,
-                   ? AS source_file, ? AS source_sheet, row_no AS source_row, row_no AS seq
-            FROM {parsed} WHERE NOT refused ORDER BY row_no
-            """,
-            params=[part.file, part.sheet],
+        pa.table(
+            {
+                "child_id": rows.column("child_id"),
+                "referral_date": rows.column("cin_start_date"),
+                "primary_need": rows.column("primary_need"),
+                "closure_date": rows.column("closure_date"),
+                "closure_reason": rows.column("closure_reason"),
+                "source_file": pa.repeat(pa.scalar(part.file, pa.string()), rows.num_rows),
+                "source_sheet": pa.repeat(pa.scalar(part.sheet, pa.string()), rows.num_rows),
+                "source_row": rows.column("row_no"),
+                "seq": rows.column("row_no"),
+            }
         ),
     )
-    # Read again as any list is, for the children's details and the refused rows (the text is freed then).
-    result = lists_to_events(con, [part], pseudonymise)
     result.tables["referral"] = pseudonymise_tables({"referral": completing}, pseudonymise)["referral"]
     return result
