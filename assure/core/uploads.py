@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.views.decorators.cache import never_cache
 
+from .access import log_refusal
 from .middleware import public, two_factor_exempt
 from .permissions import permission_row, require_row
 
@@ -174,8 +175,10 @@ class UploadGuardMiddleware:
             refusal = upload_refusal(request, view_func, _content_length(request.META.get("CONTENT_LENGTH")))
         except PermissionDenied as error:
             # Answered here, not raised: Django's error pages would read the body for a CSRF token.
+            log_refusal(request, error)
             response = render(request, "403.html", {"exception": str(error)}, status=403)
-        except Http404:
+        except Http404 as error:
+            log_refusal(request, error)
             response = render(request, "404.html", status=404)
         else:
             if refusal is None:
