@@ -6,7 +6,7 @@ from django.db import connection
 
 from assure.core.models import Agency, Partnership, ReportingYear, RoleAssignment, Sector, User
 from assure.core.permissions import Role
-from tests.reference_data import restore_reference_data
+from tests.reference_data import restore_after_every_flush
 
 PASSWORD = "a-long-test-password-2020"
 
@@ -16,6 +16,9 @@ append_only = importlib.import_module("assure.core.migrations.0004_audit_sealed_
 IMMEDIATE_TASKS = {
     "default": {**django_settings.TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
 }
+
+
+restore_after_every_flush()
 
 
 @pytest.fixture(scope="session")
@@ -28,15 +31,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for trigger, table in append_only.refusal_trigger_names(connection.vendor):
             on_table = f" ON {table}" if connection.vendor == "postgresql" else ""
             cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}{on_table}")
-
-
-@pytest.fixture(autouse=True)
-def reference_data_after_flush(request, django_db_blocker):
-    """A transactional test ends by emptying every table: put back the rows the migrations load."""
-    yield
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        with django_db_blocker.unblock():
-            restore_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -532,6 +532,12 @@ class RegulatorReferral(CaseRecord):
     result = models.CharField(max_length=300, blank=True, help_text="For example, barred; no action.")
     result_on = models.DateField("date of the result", null=True, blank=True)
 
+    @property
+    def referred_by_words(self) -> str:
+        """Who referred, inside a sentence ("referred by the LADO"): lower case except the acronym."""
+        label = self.get_referred_by_display()
+        return "the LADO" if self.referred_by == ReferredBy.LADO else label.lower()
+
     class Meta:
         ordering = ["referred_on", "pk"]
         verbose_name = "referral to a regulator"

@@ -28,7 +28,6 @@ from assure.core.permissions import Role
 from assure.performance.models import Extract
 from assure.training.models import Booking
 from tests.audits.builders import PDF_BYTES
-from tests.reference_data import restore_reference_data
 
 # The walk's people (the business unit, the analyst) are outside the reviews compartment: its pages are walked by the
 # compartment tests (tests/core/test_compartments.py) and the permission matrix instead.
@@ -283,7 +282,6 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("demo", stdout=open("/dev/null", "w"))
         yield folder
         call_command("flush", "--no-input")
-        restore_reference_data()
 
 
 def dedicated_downloads() -> list[str]:

@@ -16,7 +16,6 @@ from assure.performance.engine.indicators import INDICATOR_IDS
 from assure.performance.models import IndicatorResult
 from tests.conftest import IMMEDIATE_TASKS
 from tests.performance.test_the_demo_reproduces_appendix_3 import APPENDIX_3
-from tests.reference_data import restore_reference_data
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,6 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("demo", stdout=open("/dev/null", "w"))
         yield
         call_command("flush", "--no-input")
-        restore_reference_data()
 
 
 def test_every_engine_indicator_has_a_catalogue_entry():
