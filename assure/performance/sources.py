@@ -271,6 +271,8 @@ def merged(sources: list[tuple[SourceKey, ImportResult]]) -> ImportResult:
                 for key, result in ordered
                 if not key.only_completes
             ]
+            # With List 6 alone there is no referral for it to complete.
+            or [completing[0].tables["referral"].select(["child_id", "referral_date"]).slice(0, 0)]
         )
         for result in completing:
             result.tables["referral"] = _matching(result.tables["referral"], referrals)

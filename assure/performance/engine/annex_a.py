@@ -453,7 +453,9 @@ def _first_met_children(con: duckdb.DuckDBPyConnection, pieces: list[pa.Table]) 
             {
                 "child_key": child_keys({"child": identifiers})["child"],
                 "date_of_birth": pa.chunked_array(
-                    [chunk for piece in pieces for chunk in piece.column("date_of_birth").chunks]
+                    [chunk for piece in pieces for chunk in piece.column("date_of_birth").chunks],
+                    # Lists with no rows hold no chunks: the type cannot be read from them.
+                    pieces[0].schema.field("date_of_birth").type,
                 ),
                 "position": numbers(con, 0, len(identifiers)),
             }
