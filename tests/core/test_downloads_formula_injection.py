@@ -15,8 +15,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assure.core.permissions import Role
-from assure.performance.models import Extract
 from tests.actions.builders import action
+from tests.performance.web_extracts import upload
 
 FORMULA = '=HYPERLINK("http://x","y")'
 
@@ -92,11 +92,10 @@ def test_a_value_in_an_uploaded_file_in_the_row_error_report(analyst_client, dja
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("list3.csv", lines.getvalue())
-    with django_capture_on_commit_callbacks(execute=True):
-        analyst_client.post(
-            reverse("performance:extract-upload"),
-            {"file": SimpleUploadedFile("annex-a.zip", archive.getvalue(), content_type="application/zip")},
-        )
-    extract = Extract.objects.get()
+    extract = upload(
+        analyst_client,
+        [SimpleUploadedFile("annex-a.zip", archive.getvalue(), content_type="application/zip")],
+        django_capture_on_commit_callbacks,
+    )
     assert [error["value"] for error in extract.row_errors] == [FORMULA]
     assert_safe(analyst_client, extract.get_absolute_url())
