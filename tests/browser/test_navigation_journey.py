@@ -28,7 +28,7 @@ def test_the_business_manager_signs_in_and_walks_every_section_and_page(page, li
 
     menu = page.get_by_role("navigation", name="Menu")
     sections = menu.get_by_role("link").all_inner_texts()
-    assert sections == ["Home", "Performance", "Training", "Assurance", "Manage"]
+    assert sections == ["Home", "Performance", "Training", "Assurance", "Governance", "Manage"]
     assert _current(page, "Menu") == ["Home"]
     for section in sections[1:]:
         menu.get_by_role("link", name=section, exact=True).click()
