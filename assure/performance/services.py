@@ -79,6 +79,18 @@ def pseudonymiser_for(partnership: Partnership):
     return make_pseudonymiser(key)
 
 
+def storable(value):
+    """Text read from a file, as the database can keep it: PostgreSQL keeps no NUL character in text or JSON, so a
+    file's NUL is kept as the replacement character (in lists and mappings too)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    return value
+
+
 def _relative(folder: Path) -> str:
     """A folder as kept in the database: relative to the data folder, so a backup restores under another
     ASSURE_VAR_DIR."""
@@ -301,7 +313,7 @@ def extract_check(*, extract: Extract, job: Job | None = None) -> Extract:
                     key=str(key),
                     position=key.position,
                     label=key.label,
-                    file_name=file_name[:300],
+                    file_name=storable(file_name[:300]),
                     folder=_relative(folder),
                     reference_date=reference_date,
                     records=summary.records,
@@ -318,7 +330,7 @@ def extract_check(*, extract: Extract, job: Job | None = None) -> Extract:
                         DfeRuleFailure(
                             source=source,
                             rule=failure.rule,
-                            message=failure.message,
+                            message=storable(failure.message),
                             child=failure.child or "",
                             field=failure.field or "",
                             table=failure.table or "",
@@ -336,9 +348,9 @@ def extract_check(*, extract: Extract, job: Job | None = None) -> Extract:
             _store_run(version, documents, excluded, started_at=started_at, seconds=time.monotonic() - started)
             locked.checked_at = timezone.now()
             locked.staged_version = version
-            locked.row_errors = found.row_errors
-            locked.warnings = found.warnings
-            locked.notes = found.notes
+            locked.row_errors = storable(found.row_errors)
+            locked.warnings = storable(found.warnings)
+            locked.notes = storable(found.notes)
             locked.save()
         return locked
     except BaseException:
@@ -474,7 +486,7 @@ def _source_events(source: ExtractSource) -> ImportResult:
 def _reject(extract: Extract, reason: str) -> Extract:
     """Record why the files were refused, and delete them: a refused upload keeps nothing of the files."""
     with transaction.atomic():
-        extract.rejection_reason = reason
+        extract.rejection_reason = storable(reason)
         extract.save()
         _remove_files(extract)
     return extract

@@ -44,3 +44,12 @@ def test_list_6_alone_is_staged_and_adds_no_referral(partnership, tmp_path):
     assert extract.staged_version.event_counts["referral"] == 0
     assert extract.staged_version.event_counts["child"] == 1
     assert date(2019, 6, 3) <= extract.sources.get().last_date
+
+
+def test_a_nul_character_in_a_refused_value_is_kept_as_the_replacement_character(partnership, tmp_path):
+    contacts = write_list(
+        tmp_path / "list1.csv", 1, [{**CHILD, "Date of Contact": "03/06/2019", "Contact Source": "\x00bad"}]
+    )
+    extract = _checked(partnership, tmp_path, contacts)
+    extract.refresh_from_db()
+    assert [error["value"] for error in extract.row_errors] == ["\ufffdbad"]
