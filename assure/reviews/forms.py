@@ -381,12 +381,14 @@ class PanelDecisionForm(forms.ModelForm):
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label="Reporting year", coerce=int, choices=())
 
-    def __init__(self, data=None, *, years, **kwargs):
+    def __init__(self, data=None, *, years, default=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["year"].choices = [(year, f"{year}-{(year + 1) % 100:02d}") for year in years]
         self.years = years
+        self.default = default if default in years else years[0]
+        self.fields["year"].initial = self.default
 
     def chosen(self) -> int:
         if self.is_bound and self.is_valid():
             return self.cleaned_data["year"]
-        return self.years[0]
+        return self.default

@@ -24,6 +24,7 @@ from .clocks import Deadline, notification_due, rapid_review_due, working_days_b
 from .guidance import EDITIONS
 from .models import (
     LOCAL_KINDS,
+    ConfirmedYearFigures,
     Criteria,
     Deferral,
     Incident,
@@ -503,8 +504,6 @@ def confirmed_year_figures(partnership: Partnership, start_year: int) -> dict | 
     """The review figures for the reporting year starting in ``start_year`` as the panel last confirmed them, or
     None while they are not confirmed: plain data (the dictionary ``year_figures`` returns, dates as ISO text) for
     the yearly report, with ``confirmed_on`` and ``confirmed_by`` added."""
-    from .models import ConfirmedYearFigures
-
     confirmed = (
         ConfirmedYearFigures.objects.filter(partnership=partnership, start_year=start_year)
         .select_related("confirmed_by")
@@ -517,6 +516,16 @@ def confirmed_year_figures(partnership: Partnership, start_year: int) -> dict | 
         "confirmed_on": confirmed.confirmed_on.isoformat(),
         "confirmed_by": str(confirmed.confirmed_by),
     }
+
+
+def latest_confirmed_year(partnership: Partnership) -> int | None:
+    """The latest reporting year whose figures the panel confirmed: what the figures page opens on."""
+    return (
+        ConfirmedYearFigures.objects.filter(partnership=partnership)
+        .order_by("-start_year")
+        .values_list("start_year", flat=True)
+        .first()
+    )
 
 
 def figure_years(partnership: Partnership, *, today: date | None = None) -> list[int]:

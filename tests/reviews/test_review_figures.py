@@ -86,6 +86,14 @@ def test_the_panel_confirms_a_years_figures_for_the_yearly_report(solihull, read
     )
 
 
+def test_the_figures_page_opens_on_the_latest_confirmed_year(solihull, readers):
+    client = _client(readers[Role.SCRUTINEER])
+    assert "Review figures 2019-20" not in client.get(reverse("reviews:figures")).content.decode()
+    _client(readers[Role.REVIEW_PANEL]).post(reverse("reviews:figures-confirm", args=[2019]))
+    page = client.get(reverse("reviews:figures")).content.decode()
+    assert "Review figures 2019-20" in page
+
+
 def test_a_year_not_yet_ended_cannot_be_confirmed(solihull, readers):
     with pytest.raises(Exception, match="once it has ended"):
         services.year_figures_confirm(

@@ -21,7 +21,11 @@ from .panel import decision_table
 @permission_required(Area.REVIEW_FIGURES)
 def figures(request):
     today = timezone.localdate()
-    form = YearForm(request.GET or None, years=selectors.figure_years(partnership(), today=today))
+    form = YearForm(
+        request.GET or None,
+        years=selectors.figure_years(partnership(), today=today),
+        default=selectors.latest_confirmed_year(partnership()),
+    )
     start_year = form.chosen()
     current = selectors.year_figures(partnership(), start_year, today=today)
     rows = selectors.figure_rows(current)
